@@ -1,0 +1,1 @@
+"""PySide6 station app (kiosk and laptop modes)."""

@@ -1,0 +1,1 @@
+"""Implementations of the core's ports with real technology (clock, QR readers, cameras)."""

@@ -1,0 +1,66 @@
+"""`station trust import FILE...` and `station trust list`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from station.errors import StationError, TrustImportError
+from station.paths import data_dir, trust_db_path
+from station.store.trust import SqliteTrustStore
+from station.trust.sources import certificates_from_bytes
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("trust", help="manage trusted signer certificates")
+    commands = parser.add_subparsers(dest="trust_command", required=True)
+    importer = commands.add_parser(
+        "import", help="import certificates (PEM, DER, base64, EU gateway/DGCA JSON lists)"
+    )
+    importer.add_argument("files", nargs="+")
+    importer.set_defaults(handler=run_import)
+    lister = commands.add_parser("list", help="list trusted signer certificates")
+    lister.add_argument("--json", action="store_true")
+    lister.set_defaults(handler=run_list)
+
+
+def _store(args: argparse.Namespace) -> SqliteTrustStore:
+    return SqliteTrustStore(trust_db_path(data_dir(args.data_dir)))
+
+
+def run_import(args: argparse.Namespace) -> int:
+    store = _store(args)
+    failed = False
+    for name in args.files:
+        try:
+            with open(name, "rb") as handle:
+                ders = certificates_from_bytes(handle.read())
+        except OSError as exc:
+            raise StationError(f"cannot read {name}: {exc.strerror}") from None
+        except TrustImportError as exc:
+            print(f"{name}: not imported: {exc}")
+            failed = True
+            continue
+        report = store.import_der(ders, source=name)
+        print(f"{name}: {report.added} added, {report.already_present} already trusted, "
+              f"{len(report.rejected)} rejected")
+        for reason in report.rejected:
+            print(f"  rejected: {reason}")
+        failed = failed or bool(report.rejected)
+    return 1 if failed else 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    rows = _store(args).rows()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print("No trusted signer certificates. Import some with: station trust import FILE")
+        return 0
+    print(f"{'kid':<14} {'country':<7} {'key':<12} {'types':<7} {'valid until':<26} source")
+    for row in rows:
+        print(f"{row['kid']:<14} {row['country']:<7} {row['key']:<12} "
+              f"{row['allowed_types']:<7} {row['not_after']:<26} {row['source']}")
+    return 0

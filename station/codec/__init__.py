@@ -1,0 +1,1 @@
+"""Strict, bounded decoders for the transport layers of health credentials."""

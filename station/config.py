@@ -1,0 +1,17 @@
+"""Frozen configuration, loaded once and passed down (no import-time globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class VerifierConfig:
+    """Bounds and tolerances of the verification pipeline."""
+
+    #: A QR code holds at most 4,296 alphanumeric characters; anything longer is not a QR payload.
+    max_input_chars: int = 4296
+    #: Output cap for decompression; real credentials inflate to a few hundred bytes.
+    max_inflated_bytes: int = 64 * 1024
+    #: Tolerated clock difference for "issued in the future" (device clocks drift).
+    clock_skew_seconds: int = 300

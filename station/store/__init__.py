@@ -1,0 +1,1 @@
+"""SQLite-backed implementations of the core's stores."""

@@ -1,0 +1,1 @@
+"""Trusted signer certificates: parsing, import formats and the in-memory kid index."""

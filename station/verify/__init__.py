@@ -1,0 +1,1 @@
+"""The verification pipeline: pure functions from scanned text (plus ports) to a result."""

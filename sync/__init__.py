@@ -1,0 +1,1 @@
+"""Sync client, uploader and reference hub."""
