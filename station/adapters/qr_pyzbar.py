@@ -8,7 +8,7 @@ stored; callers decode them (see `station.codec.text`).
 
 from __future__ import annotations
 
-from ctypes import c_void_p, cast, string_at
+from ctypes import c_char_p, c_void_p, cast, string_at
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,7 +34,7 @@ def read_qr_bytes(gray: NDArray[np.uint8]) -> list[bytes]:
         try:
             zbar.zbar_image_set_format(image, _Y800)
             zbar.zbar_image_set_size(image, width, height)
-            zbar.zbar_image_set_data(image, cast(pixels, c_void_p), len(pixels), None)
+            zbar.zbar_image_set_data(image, cast(c_char_p(pixels), c_void_p), len(pixels), None)
             if zbar.zbar_scan_image(scanner, image) <= 0:
                 return []
             return _symbols(image)

@@ -18,14 +18,19 @@ MARKS = {True: "[ ok ]", False: "[FAIL]", None: "[ -- ]"}
 
 
 def render_verdict(result: VerificationResult) -> str:
-    lines = [STATUS_WORDS[result.status], f"  Pass type: {FORMAT_NAMES.get(result.format, result.format)}"]
+    lines = [
+        STATUS_WORDS[result.status],
+        f"  Pass type: {FORMAT_NAMES.get(result.format, result.format)}",
+    ]
     failed = result.failed_checks
     if failed:
         lines.append(f"  Reason:    {failed[0].message}")
     elif result.status is not Status.VALID:
         lines.append(f"  Reason:    {result.reason}")
     if result.holder is not None:
-        lines.append(f"  Holder:    {result.holder.name}  (born {result.holder.date_of_birth or '?'})")
+        lines.append(
+            f"  Holder:    {result.holder.name}  (born {result.holder.date_of_birth or '?'})"
+        )
         lines.append("             Compare the name and date of birth with an ID document.")
     lines.append("  Checks:")
     for check in result.checks:

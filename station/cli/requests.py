@@ -48,7 +48,9 @@ def parse_request(raw: Any) -> Request:
         isinstance(trust, list) and all(isinstance(t, str) for t in trust)
     ):
         raise Reject(Reason.REQUEST_MALFORMED, "'trust' must be a list of certificates")
-    return Request(raw.get("id"), text, image, _instant(at), tuple(trust) if trust is not None else None)
+    return Request(
+        raw.get("id"), text, image, _instant(at), tuple(trust) if trust is not None else None
+    )
 
 
 def _instant(value: Any) -> datetime | None:
@@ -94,7 +96,9 @@ class RequestRunner:
         try:
             texts = read_codes(load_grayscale(path))
         except Reject as exc:
-            return build_result("unknown", [Check.failed("image", exc.reason, exc.detail)], now, None)
+            return build_result(
+                "unknown", [Check.failed("image", exc.reason, exc.detail)], now, None
+            )
         if not texts:
             return build_result("unknown", [Check.failed("image", Reason.NO_CODE_FOUND)], now, None)
         if len(texts) > 1:
@@ -107,13 +111,20 @@ class RequestRunner:
 def _with_image_check(result: VerificationResult) -> VerificationResult:
     checks = (Check.passed("image"), *result.checks)
     return build_result(
-        result.format, checks, result.checked_at, result.decoded_text,
-        payload=result.payload, holder=result.holder, details=result.details,
+        result.format,
+        checks,
+        result.checked_at,
+        result.decoded_text,
+        payload=result.payload,
+        holder=result.holder,
+        details=result.details,
     )
 
 
 def error_answer(request_id: Any, reject: Reject, now: datetime) -> dict[str, Any]:
-    result = build_result("unknown", [Check.failed("request", reject.reason, reject.detail)], now, None)
+    result = build_result(
+        "unknown", [Check.failed("request", reject.reason, reject.detail)], now, None
+    )
     return answer(request_id, result)
 
 

@@ -43,8 +43,10 @@ def run_import(args: argparse.Namespace) -> int:
             failed = True
             continue
         report = store.import_der(ders, source=name)
-        print(f"{name}: {report.added} added, {report.already_present} already trusted, "
-              f"{len(report.rejected)} rejected")
+        print(
+            f"{name}: {report.added} added, {report.already_present} already trusted, "
+            f"{len(report.rejected)} rejected"
+        )
         for reason in report.rejected:
             print(f"  rejected: {reason}")
         failed = failed or bool(report.rejected)
@@ -61,6 +63,8 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     print(f"{'kid':<14} {'country':<7} {'key':<12} {'types':<7} {'valid until':<26} source")
     for row in rows:
-        print(f"{row['kid']:<14} {row['country']:<7} {row['key']:<12} "
-              f"{row['allowed_types']:<7} {row['not_after']:<26} {row['source']}")
+        print(
+            f"{row['kid']:<14} {row['country']:<7} {row['key']:<12} "
+            f"{row['allowed_types']:<7} {row['not_after']:<26} {row['source']}"
+        )
     return 0

@@ -16,8 +16,8 @@ from station.paths import data_dir, trust_db_path
 from station.ports import Clock, SignerLookup
 from station.reasons import Reason, Status
 from station.store.trust import SqliteTrustStore
-from station.trust.index import TrustIndex
 from station.trust.certificate import load_trusted_certificate
+from station.trust.index import TrustIndex
 from station.trust.sources import certificates_from_bytes
 from station.verify.verifier import Verifier
 
@@ -37,12 +37,16 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--image", help="read the QR code from this image file")
     parser.add_argument("--at", help="validation time (ISO 8601); default: now")
     parser.add_argument(
-        "--trust-cert", action="append", default=[], metavar="FILE",
+        "--trust-cert",
+        action="append",
+        default=[],
+        metavar="FILE",
         help="trust these signer certificates instead of the trust store (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
-        "--jsonl", action="store_true",
+        "--jsonl",
+        action="store_true",
         help="batch mode: one JSON request per stdin line, one JSON result per stdout line",
     )
     parser.set_defaults(handler=run)

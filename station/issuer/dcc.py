@@ -60,7 +60,9 @@ def vaccination_payload(
     }
 
 
-def test_payload(family: str = "Trần", given: str = "Thị Bình", dob: str = "1985-02-03") -> dict[str, Any]:
+def test_payload(
+    family: str = "Trần", given: str = "Thị Bình", dob: str = "1985-02-03"
+) -> dict[str, Any]:
     """A schema-valid EU DCC negative RAT test certificate."""
     return {
         "ver": "1.3.0",
@@ -112,8 +114,10 @@ def issue_dcc(
     options: DccOptions | None = None,
 ) -> str:
     """A complete `HC1:` text signed by `signer`."""
-    return encode_hc1(build_cose(signer, certificate, issued_at, expires, options or DccOptions()),
-                      compress=(options or DccOptions()).compress)
+    return encode_hc1(
+        build_cose(signer, certificate, issued_at, expires, options or DccOptions()),
+        compress=(options or DccOptions()).compress,
+    )
 
 
 def build_cwt(
@@ -146,8 +150,10 @@ def build_cose(
     if options.kid_in in ("unprotected", "both"):
         unprotected[4] = signer.kid
     protected = encode_cbor(protected_map) if protected_map else b""
-    body = payload if payload is not None else build_cwt(
-        certificate, issued_at, expires, options.issuer_country
+    body = (
+        payload
+        if payload is not None
+        else build_cwt(certificate, issued_at, expires, options.issuer_country)
     )
     structure: Any = [protected, unprotected, body, sign_cose(signer, protected, body)]
     if options.tagging in ("cose", "cwt"):

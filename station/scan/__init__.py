@@ -6,6 +6,8 @@ NumPy BGR or grayscale image and returns the decoded texts of every distinct QR 
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -14,7 +16,7 @@ from station.adapters.qr_pyzbar import read_qr_bytes
 from station.codec.text import qr_bytes_to_text
 
 
-def to_grayscale(image: NDArray[np.generic]) -> NDArray[np.uint8]:
+def to_grayscale(image: NDArray[Any]) -> NDArray[np.uint8]:
     """8-bit single-channel view of a BGR, BGRA or grayscale image."""
     if image.ndim == 3 and image.shape[2] == 4:
         return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY), dtype=np.uint8)
@@ -23,7 +25,7 @@ def to_grayscale(image: NDArray[np.generic]) -> NDArray[np.uint8]:
     return np.asarray(image, dtype=np.uint8)
 
 
-def read_codes(image: NDArray[np.generic]) -> list[str]:
+def read_codes(image: NDArray[Any]) -> list[str]:
     """Decoded texts of the distinct QR codes in `image`, in reading order."""
     if image.size == 0 or image.ndim not in (2, 3):
         return []

@@ -63,7 +63,9 @@ class SqliteTrustStore:
             except TrustImportError as exc:
                 report.rejected.append(str(exc))
                 continue
-            if self._has(cert.fingerprint) or any(r["fingerprint"] == cert.fingerprint for r in rows):
+            if self._has(cert.fingerprint) or any(
+                r["fingerprint"] == cert.fingerprint for r in rows
+            ):
                 report.already_present += 1
                 continue
             rows.append(_row(cert, source))
@@ -75,17 +77,17 @@ class SqliteTrustStore:
 
     def _has(self, fingerprint: str) -> bool:
         table = self.db[TABLE]
-        return bool(table.count_where("fingerprint = ?", [fingerprint]))  # type: ignore[union-attr]
+        return bool(table.count_where("fingerprint = ?", [fingerprint]))
 
     def rows(self) -> list[dict[str, Any]]:
         return [
             {k: v for k, v in row.items() if k != "der"}
-            for row in self.db[TABLE].rows_where(order_by="country, kid")  # type: ignore[union-attr]
+            for row in self.db[TABLE].rows_where(order_by="country, kid")
         ]
 
     def certificates(self) -> list[TrustedCertificate]:
         found: list[TrustedCertificate] = []
-        for row in self.db[TABLE].rows_where(select="der"):  # type: ignore[union-attr]
+        for row in self.db[TABLE].rows_where(select="der"):
             try:
                 found.append(load_trusted_certificate(row["der"]))
             except TrustImportError:

@@ -19,9 +19,7 @@ from typing import Any
 
 from station.errors import TrustImportError
 
-_PEM_RE = re.compile(
-    rb"-----BEGIN CERTIFICATE-----\s*(.+?)\s*-----END CERTIFICATE-----", re.DOTALL
-)
+_PEM_RE = re.compile(rb"-----BEGIN CERTIFICATE-----\s*(.+?)\s*-----END CERTIFICATE-----", re.DOTALL)
 _B64_CHARS = re.compile(rb"^[A-Za-z0-9+/=_\-\s]+$")
 _WRAPPER_KEYS = ("certificates", "dscs", "trustList", "keys", "signerCertificates")
 MAX_TRUST_FILE_BYTES = 64 * 1024 * 1024

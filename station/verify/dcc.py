@@ -44,14 +44,27 @@ def verify_dcc(
     checks.append(_expiry_check(claims, now, signer, config))
     checks.append(_key_usage_check(claims, signer))
     problem = check_schema(claims.certificate)
-    checks.append(Check.failed("schema", problem.reason, problem.detail) if problem else Check.passed("schema"))
-    details: dict[str, Any] = {"issuer_country": claims.issuer, "iat": claims.issued_at, "exp": claims.expires}
+    checks.append(
+        Check.failed("schema", problem.reason, problem.detail)
+        if problem
+        else Check.passed("schema")
+    )
+    details: dict[str, Any] = {
+        "issuer_country": claims.issuer,
+        "iat": claims.issued_at,
+        "exp": claims.expires,
+    }
     if signer is not None:
         details["signer_kid"] = signer.kid.hex()
         details["signer_country"] = signer.country
     return build_result(
-        FORMAT, checks, now, text,
-        payload=claims.certificate, holder=holder_from_dcc(claims.certificate), details=details,
+        FORMAT,
+        checks,
+        now,
+        text,
+        payload=claims.certificate,
+        holder=holder_from_dcc(claims.certificate),
+        details=details,
     )
 
 
@@ -128,7 +141,9 @@ def choose_signer(
 
 
 def _expiry_check(
-    claims: dcc_decode.CwtClaims, now: datetime, signer: TrustedCertificate | None,
+    claims: dcc_decode.CwtClaims,
+    now: datetime,
+    signer: TrustedCertificate | None,
     config: VerifierConfig,
 ) -> Check:
     problems = check_validity_period(
@@ -143,7 +158,11 @@ def _key_usage_check(claims: dcc_decode.CwtClaims, signer: TrustedCertificate | 
     if signer is None:
         return Check.skipped("key_usage", Reason.NOT_REACHED, "no verified signer")
     problem = check_key_usage(signer, claims.certificate)
-    return Check.failed("key_usage", problem.reason, problem.detail) if problem else Check.passed("key_usage")
+    return (
+        Check.failed("key_usage", problem.reason, problem.detail)
+        if problem
+        else Check.passed("key_usage")
+    )
 
 
 def holder_from_dcc(certificate: dict[str, Any]) -> Holder | None:

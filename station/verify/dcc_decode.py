@@ -88,7 +88,9 @@ def parse_cose_sign1(data: bytes) -> CoseSign1:
         raise Reject(Reason.PAYLOAD_MISSING, "payload is not embedded")
     if not isinstance(signature, bytes):
         raise Reject(Reason.COSE_MALFORMED, "signature is not a byte string")
-    return CoseSign1(protected_bytes, _protected_map(protected_bytes), unprotected, payload, signature)
+    return CoseSign1(
+        protected_bytes, _protected_map(protected_bytes), unprotected, payload, signature
+    )
 
 
 def _protected_map(raw: bytes) -> Mapping[Any, Any]:

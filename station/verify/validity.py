@@ -39,6 +39,9 @@ def check_validity_period(
             problems.append(Reject(Reason.SIGNER_NOT_VALID_AT_ISSUE, f"issued {_day(issued_at)}"))
         if expires > signer.not_after.timestamp():
             problems.append(
-                Reject(Reason.EXPIRES_AFTER_SIGNER, f"signer valid until {_day(int(signer.not_after.timestamp()))}")
+                Reject(
+                    Reason.EXPIRES_AFTER_SIGNER,
+                    f"signer valid until {_day(int(signer.not_after.timestamp()))}",
+                )
             )
     return problems

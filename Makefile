@@ -1,0 +1,38 @@
+# The README's two commands are `make demo` and `make test`; both set everything up first.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test setup lint typecheck unit conformance bench clean
+
+demo: setup
+	$(BIN)/station demo
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+setup:
+	@./scripts/bootstrap.sh
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# Score `station verify --jsonl` with the shared EU DCC conformance scorer (needs ../shared).
+conformance: setup
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/tools/dgc_conformance.py \
+	  --cmd 'station verify --jsonl' ../shared/testdata/dgc-testdata
+
+bench: setup
+	$(BIN)/python bench/bench_verify.py
+	$(BIN)/python bench/bench_schema.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
