@@ -25,7 +25,11 @@ class Check:
 
     @classmethod
     def passed(cls, name: str) -> Check:
-        return cls(name, True, Reason.OK, message_for(Reason.OK))
+        """The passed check of `name` (frozen, so one shared instance per name)."""
+        cached = _PASSED.get(name)
+        if cached is None:
+            cached = _PASSED[name] = cls(name, True, Reason.OK, message_for(Reason.OK))
+        return cached
 
     @classmethod
     def failed(cls, name: str, reason: Reason, detail: str = "") -> Check:
@@ -43,6 +47,9 @@ class Check:
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "code": str(self.code), "message": self.message}
+
+
+_PASSED: dict[str, Check] = {}
 
 
 @dataclass(frozen=True, slots=True)

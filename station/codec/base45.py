@@ -7,13 +7,15 @@ let two verifiers disagree about the same pass.
 
 from __future__ import annotations
 
-import struct
+import numpy as np
 
 from station.errors import Reject
 from station.reasons import Reason
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _INVALID = 0xFF
+#: Weights of the three characters of a chunk (least significant first), as a column vector.
+_WEIGHTS = np.array([1, 45, 2025], dtype=np.uint32)
 _DECODE_TABLE = bytes(
     ALPHABET.index(chr(i)) if chr(i) in ALPHABET else _INVALID for i in range(256)
 )
@@ -32,13 +34,10 @@ def decode_base45(text: str) -> bytes:
     if tail == 1:
         raise Reject(Reason.BASE45_INVALID, "length is not valid for Base45")
     full = len(values) - tail
-    words = [
-        a + b * 45 + c * 2025
-        for a, b, c in zip(values[0:full:3], values[1:full:3], values[2:full:3], strict=True)
-    ]
-    if words and max(words) > 0xFFFF:
+    words = np.frombuffer(values, dtype=np.uint8, count=full).reshape(-1, 3) @ _WEIGHTS
+    if words.size and int(words.max()) > 0xFFFF:
         raise Reject(Reason.BASE45_INVALID, "chunk value out of range")
-    out = struct.pack(f">{len(words)}H", *words)
+    out = words.astype(">u2").tobytes()
     if tail == 2:
         last = values[full] + values[full + 1] * 45
         if last > 0xFF:

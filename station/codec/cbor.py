@@ -36,15 +36,18 @@ class Tagged:
 def decode_cbor(data: bytes, *, max_depth: int = MAX_DEPTH, max_items: int = MAX_ITEMS) -> Any:
     """Decode exactly one CBOR item that spans all of `data`."""
     decoder = _Decoder(bytes(data), max_depth, max_items)
-    value = decoder.item(0)
-    if value is _BREAK:
-        raise Reject(Reason.CBOR_MALFORMED, "unexpected break")
+    value = decoder.element(0)
     if decoder.pos != len(decoder.data):
         raise Reject(Reason.TRAILING_DATA, "bytes after the CBOR item")
     return value
 
 
+_KEY_TYPES = (int, str, bytes)
+
+
 class _Decoder:
+    """Recursive-descent decoder; the hot path avoids helper calls for small heads."""
+
     __slots__ = ("data", "pos", "max_depth", "items_left")
 
     def __init__(self, data: bytes, max_depth: int, max_items: int) -> None:
@@ -74,62 +77,94 @@ class _Decoder:
             return int.from_bytes(self._take(8), "big")
         raise Reject(Reason.CBOR_MALFORMED, "reserved additional information")
 
+    def element(self, depth: int) -> Any:
+        """An item inside a definite-length container, where a break byte is malformed.
+
+        Short text strings and small integers (most of a credential) are decoded inline with
+        the same checks as `item`; everything else goes through `item`.
+        """
+        data = self.data
+        pos = self.pos
+        if pos < len(data) and depth <= self.max_depth and self.items_left > 0:
+            initial = data[pos]
+            if initial < 0x18:
+                self.items_left -= 1
+                self.pos = pos + 1
+                return initial
+            if 0x60 <= initial < 0x78:
+                end = pos + 1 + initial - 0x60
+                if end <= len(data):
+                    self.items_left -= 1
+                    self.pos = end
+                    return _utf8(data[pos + 1 : end])
+        value = self.item(depth)
+        if value is _BREAK:
+            raise Reject(Reason.CBOR_MALFORMED, "unexpected break")
+        return value
+
     def item(self, depth: int) -> Any:
         if depth > self.max_depth:
             raise Reject(Reason.CBOR_MALFORMED, "nested too deeply")
         self.items_left -= 1
         if self.items_left < 0:
             raise Reject(Reason.CBOR_MALFORMED, "too many items")
-        if self.pos >= len(self.data):
+        data = self.data
+        pos = self.pos
+        if pos >= len(data):
             raise Reject(Reason.CBOR_MALFORMED, "truncated")
-        initial = self.data[self.pos]
-        self.pos += 1
+        initial = data[pos]
+        self.pos = pos + 1
         major, info = initial >> 5, initial & 0x1F
         if major == 7:
             return self._simple(info)
         if info == 31:
             return self._indefinite(major, depth)
-        arg = self._argument(info)
+        arg = info if info < 24 else self._argument(info)
         if major == 0:
             return arg
+        if major == 3:
+            return _utf8(self._take(arg))
+        if major == 5:
+            return self._definite_map(arg, depth + 1)
         if major == 1:
             return -1 - arg
         if major == 2:
             return self._take(arg)
-        if major == 3:
-            return _utf8(self._take(arg))
         if major == 4:
             self._check_count(arg)
-            return [self.item(depth + 1) for _ in range(arg)]
-        if major == 5:
-            self._check_count(2 * arg)
-            result: dict[Any, Any] = {}
-            for _ in range(arg):
-                self._put(result, depth)
-            return result
+            element = self.element
+            inner = depth + 1
+            return [element(inner) for _ in range(arg)]
         # major 6: tag
-        return Tagged(arg, self._tagged_content(depth))
-
-    def _tagged_content(self, depth: int) -> Any:
-        value = self.item(depth + 1)
-        if value is _BREAK:
-            raise Reject(Reason.CBOR_MALFORMED, "tag without content")
-        return value
+        return Tagged(arg, self.element(depth + 1))
 
     def _check_count(self, count: int) -> None:
         # Every item takes at least one byte: refuse impossible counts before allocating.
         if count > len(self.data) - self.pos:
             raise Reject(Reason.CBOR_MALFORMED, "length exceeds the data")
 
+    def _definite_map(self, pairs: int, depth: int) -> dict[Any, Any]:
+        self._check_count(2 * pairs)
+        element = self.element
+        result: dict[Any, Any] = {}
+        for _ in range(pairs):
+            key = element(depth)
+            if type(key) not in _KEY_TYPES:
+                raise Reject(Reason.CBOR_MALFORMED, "unsupported map key type")
+            value = element(depth)
+            if key in result:
+                raise Reject(Reason.CBOR_DUPLICATE_KEY, "a map key appears twice")
+            result[key] = value
+        return result
+
     def _put(self, target: dict[Any, Any], depth: int) -> bool:
+        """One pair of an indefinite-length map; False at its break."""
         key = self.item(depth + 1)
         if key is _BREAK:
             return False
-        if isinstance(key, bool) or not isinstance(key, int | str | bytes):
+        if type(key) not in _KEY_TYPES:
             raise Reject(Reason.CBOR_MALFORMED, "unsupported map key type")
-        value = self.item(depth + 1)
-        if value is _BREAK:
-            raise Reject(Reason.CBOR_MALFORMED, "map key without value")
+        value = self.element(depth + 1)
         if key in target:
             raise Reject(Reason.CBOR_DUPLICATE_KEY, "a map key appears twice")
         target[key] = value
@@ -207,6 +242,11 @@ def _head(major: int, arg: int) -> bytes:
     if arg < 0x100000000:
         return bytes((major << 5 | 26,)) + arg.to_bytes(4, "big")
     return bytes((major << 5 | 27,)) + arg.to_bytes(8, "big")
+
+
+def bstr_head(length: int) -> bytes:
+    """The head of a byte string of `length` bytes."""
+    return _head(2, length)
 
 
 def encode_cbor(value: Any) -> bytes:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from station.codec.cbor import encode_cbor
+from station.codec.cbor import bstr_head, encode_cbor
 from station.errors import Reject
 from station.reasons import Reason
 from station.trust.certificate import TrustedCertificate
@@ -31,9 +31,25 @@ _SHA256 = hashes.SHA256()
 _ECDSA = ec.ECDSA(_SHA256)
 
 
+_SIG1_PREFIX = b"\x84" + encode_cbor("Signature1")
+
+
 def sig_structure(protected_bytes: bytes, payload: bytes, external_aad: bytes = b"") -> bytes:
-    """The bytes a COSE_Sign1 signature covers (RFC 9052 §4.4)."""
-    return encode_cbor(["Signature1", protected_bytes, external_aad, payload])
+    """The bytes a COSE_Sign1 signature covers (RFC 9052 §4.4).
+
+    The CBOR array ["Signature1", protected, external_aad, payload], assembled directly.
+    """
+    return b"".join(
+        (
+            _SIG1_PREFIX,
+            bstr_head(len(protected_bytes)),
+            protected_bytes,
+            bstr_head(len(external_aad)),
+            external_aad,
+            bstr_head(len(payload)),
+            payload,
+        )
+    )
 
 
 def require_alg(alg: Any) -> int:

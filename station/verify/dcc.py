@@ -127,8 +127,8 @@ def choose_signer(
     Two certificates can share a key but differ in validity or key usage; picking by outcome and
     then by fingerprint keeps the verdict independent of the order the trust list holds them in.
     """
-    if not verified_by:
-        return None
+    if len(verified_by) <= 1:
+        return verified_by[0] if verified_by else None
 
     def score(cert: TrustedCertificate) -> int:
         period_ok = not check_validity_period(

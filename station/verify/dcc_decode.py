@@ -6,7 +6,6 @@ nothing after it can be read.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -110,8 +109,8 @@ class CwtClaims:
     """The CWT claims a DCC verifier uses."""
 
     issuer: str | None
-    issued_at: int
-    expires: int
+    issued_at: int | float
+    expires: int | float
     certificate: dict[str, Any]
 
 
@@ -126,8 +125,8 @@ def parse_cwt(payload: bytes) -> CwtClaims:
     issuer = claims.get(CLAIM_ISS)
     if issuer is not None and not isinstance(issuer, str):
         raise Reject(Reason.CWT_CLAIM_INVALID, "issuer is not text")
-    issued_at = _numeric_date(claims, CLAIM_IAT, "issued-at", round_up=True)
-    expires = _numeric_date(claims, CLAIM_EXP, "expiry", round_up=False)
+    issued_at = _numeric_date(claims, CLAIM_IAT, "issued-at")
+    expires = _numeric_date(claims, CLAIM_EXP, "expiry")
     hcert = claims.get(CLAIM_HCERT)
     if not isinstance(hcert, dict) or HCERT_EU_DCC not in hcert:
         raise Reject(Reason.PAYLOAD_MISSING, "no health certificate claim")
@@ -141,43 +140,47 @@ def parse_cwt(payload: bytes) -> CwtClaims:
 _MAX_NUMERIC_DATE = 2**53
 
 
-def _numeric_date(claims: Mapping[Any, Any], key: int, name: str, *, round_up: bool) -> int:
-    """A NumericDate as whole seconds, rounded towards the stricter verdict.
+def _numeric_date(claims: Mapping[Any, Any], key: int, name: str) -> int | float:
+    """A NumericDate in seconds, kept exact.
 
     RFC 8392 NumericDates may be floats, and Spain's issuer wrote fractional seconds, which the
-    EU test data accepts.  A finite float is rounded so that the pass can only become stricter
-    (issued-at up, expiry down), never more lenient.  Booleans, tags (bignums, tag 1), strings,
-    non-finite, negative and out-of-range values are refused: that is where verifiers disagree.
+    EU test data accepts.  The value is compared exactly against every bound (no rounding, so no
+    bound becomes more lenient).  Booleans, tags (bignums, tag 1), strings, non-finite,
+    negative and out-of-range values are refused: that is where verifiers disagree.
     """
     if key not in claims:
         raise Reject(Reason.CWT_CLAIM_MISSING, f"no {name} claim")
     value = claims[key]
-    if isinstance(value, float):
-        value = math.ceil(value) if round_up else math.floor(value)
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise Reject(Reason.CWT_CLAIM_INVALID, f"{name} is not a number of seconds")
     if not 0 <= value <= _MAX_NUMERIC_DATE:
         raise Reject(Reason.CWT_CLAIM_INVALID, f"{name} is out of range")
     return value
 
 
+_PLAIN_JSON = (str, int, float, bool, type(None))
+
+
 def to_json_value(value: Any, depth: int = 0) -> Any:
     """Turn decoded CBOR into JSON values; binary data and non-text keys are refused."""
+    if type(value) in _PLAIN_JSON:
+        return value
     if depth > 16:
         raise Reject(Reason.CWT_MALFORMED, "certificate nested too deeply")
+    if isinstance(value, dict):
+        converted: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise Reject(Reason.CWT_MALFORMED, "certificate field name is not text")
+            converted[key] = item if type(item) in _PLAIN_JSON else to_json_value(item, depth + 1)
+        return converted
+    if isinstance(value, list):
+        return [to_json_value(v, depth + 1) for v in value]
     if isinstance(value, Tagged):
         if value.tag not in _ANNOTATION_TAGS:
             raise Reject(Reason.CWT_MALFORMED, f"unexpected tag {value.tag} in certificate")
         return to_json_value(value.value, depth + 1)
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise Reject(Reason.CWT_MALFORMED, "certificate field name is not text")
-        return {k: to_json_value(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_json_value(v, depth + 1) for v in value]
-    if isinstance(value, bytes):
-        raise Reject(Reason.CWT_MALFORMED, "binary data in certificate")
-    return value
+    raise Reject(Reason.CWT_MALFORMED, "binary data in certificate")
 
 
 def _structure_reason(exc: Reject, default: Reason) -> Reason:

@@ -13,7 +13,7 @@ from station.reasons import Reason
 from station.trust.certificate import TrustedCertificate
 
 
-def _day(ts: int) -> str:
+def _day(ts: float) -> str:
     try:
         return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
     except (OverflowError, OSError, ValueError):
@@ -21,8 +21,8 @@ def _day(ts: int) -> str:
 
 
 def check_validity_period(
-    issued_at: int,
-    expires: int,
+    issued_at: float,
+    expires: float,
     now: datetime,
     signer: TrustedCertificate | None,
     skew_seconds: int,
@@ -41,7 +41,7 @@ def check_validity_period(
             problems.append(
                 Reject(
                     Reason.EXPIRES_AFTER_SIGNER,
-                    f"signer valid until {_day(int(signer.not_after.timestamp()))}",
+                    f"signer valid until {_day(signer.not_after.timestamp())}",
                 )
             )
     return problems
