@@ -22,12 +22,12 @@ import math
 import platform
 import statistics
 import sys
-import time
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
+from timing import measure_rounds
 
 from station.issuer.dcc import vaccination_payload
 from station.verify.schema import check_schema, load_dcc_schema
@@ -49,19 +49,7 @@ def measure(
     cases: Sequence[tuple[str, Call]], iterations: int, warmup: int
 ) -> dict[str, list[int]]:
     """Time every case once per round, rotating the order, for `iterations` rounds."""
-    samples: dict[str, list[int]] = {name: [] for name, _ in cases}
-    pairs = [(samples[name].append, fn) for name, fn in cases]
-    rotations = [pairs[i:] + pairs[:i] for i in range(len(pairs))]
-    for _ in range(warmup):
-        for _, fn in pairs:
-            fn()
-    clock = time.perf_counter_ns
-    for i in range(iterations):
-        for record, fn in rotations[i % len(rotations)]:
-            start = clock()
-            fn()
-            record(clock() - start)
-    return samples
+    return measure_rounds(cases, iterations, warmup)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

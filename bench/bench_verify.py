@@ -27,7 +27,6 @@ import math
 import platform
 import statistics
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from cryptography.hazmat.backends.openssl import backend as openssl_backend
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from timing import measure_rounds
 
 from station.adapters.clock import FixedClock
 from station.issuer.dcc import issue_dcc, vaccination_payload
@@ -159,18 +159,7 @@ def es256_stages(cred: Credential, verifier: Verifier) -> list[tuple[str, Call]]
 
 def measure(cases: Sequence[tuple[str, Call]], iterations: int, warmup: int) -> dict[str, Stats]:
     """Time every case once per round, rotating the order, for `iterations` rounds."""
-    samples: dict[str, list[int]] = {name: [] for name, _ in cases}
-    pairs = [(samples[name].append, fn) for name, fn in cases]
-    rotations = [pairs[i:] + pairs[:i] for i in range(len(pairs))]
-    for _ in range(warmup):
-        for _, fn in pairs:
-            fn()
-    clock = time.perf_counter_ns
-    for i in range(iterations):
-        for record, fn in rotations[i % len(rotations)]:
-            start = clock()
-            fn()
-            record(clock() - start)
+    samples = measure_rounds(cases, iterations, warmup)
     return {name: Stats.of(values) for name, values in samples.items()}
 
 

@@ -6,10 +6,10 @@ import argparse
 import json
 from typing import Any
 
-from station.errors import StationError, TrustImportError
+from station.errors import TrustImportError
 from station.paths import data_dir, trust_db_path
 from station.store.trust import SqliteTrustStore
-from station.trust.sources import certificates_from_bytes
+from station.trust.sources import certificates_from_file
 
 
 def add_parser(subparsers: Any) -> None:
@@ -34,10 +34,7 @@ def run_import(args: argparse.Namespace) -> int:
     failed = False
     for name in args.files:
         try:
-            with open(name, "rb") as handle:
-                ders = certificates_from_bytes(handle.read())
-        except OSError as exc:
-            raise StationError(f"cannot read {name}: {exc.strerror}") from None
+            ders = certificates_from_file(name)
         except TrustImportError as exc:
             print(f"{name}: not imported: {exc}")
             failed = True

@@ -18,7 +18,7 @@ from station.reasons import Reason, Status
 from station.store.trust import SqliteTrustStore
 from station.trust.certificate import load_trusted_certificate
 from station.trust.index import TrustIndex
-from station.trust.sources import certificates_from_bytes
+from station.trust.sources import certificates_from_file
 from station.verify.verifier import Verifier
 
 EXIT_CODES = {Status.VALID: 0, Status.INVALID: 1, Status.CHECK_MANUALLY: 3}
@@ -72,12 +72,7 @@ def _signers(args: argparse.Namespace) -> SignerLookup:
         return SqliteTrustStore(trust_db_path(data_dir(args.data_dir))).index()
     certificates = []
     for name in args.trust_cert:
-        try:
-            with open(name, "rb") as handle:
-                ders = certificates_from_bytes(handle.read())
-        except OSError as exc:
-            raise StationError(f"cannot read {name}: {exc.strerror}") from None
-        certificates += [load_trusted_certificate(der) for der in ders]
+        certificates += [load_trusted_certificate(der) for der in certificates_from_file(name)]
     return TrustIndex(certificates)
 
 

@@ -53,6 +53,16 @@ def certificates_from_bytes(data: bytes) -> list[bytes]:
     raise TrustImportError("unrecognised trust file format")
 
 
+def certificates_from_file(path: str) -> list[bytes]:
+    """Every certificate in a trust file; an unreadable file is a `TrustImportError`."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_TRUST_FILE_BYTES + 1)
+    except OSError as exc:
+        raise TrustImportError(f"cannot read {path}: {exc.strerror}") from None
+    return certificates_from_bytes(data)
+
+
 def certificate_from_text(text: str) -> bytes:
     """One certificate given inline as PEM or base64 DER (as in a batch request's `trust`)."""
     found = certificates_from_bytes(text.encode("utf-8"))

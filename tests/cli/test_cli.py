@@ -111,7 +111,13 @@ def test_single_verify_json_and_stdin(tmp_path: Path, es256_signer, now, valid_p
     ]
 
 
-def test_not_a_health_credential_and_usage_errors(capsys):
+def test_not_a_health_credential_and_usage_errors(tmp_path: Path, es256_signer, capsys):
+    cert = tmp_path / "dsc.pem"
+    cert.write_text(es256_signer.pem)
+    assert main(["verify", "--trust-cert", str(cert), "https://example.com/menu"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("INVALID") and "NOT_A_HEALTH_CREDENTIAL" in out
     assert main(["verify", "--trust-cert", "/nonexistent.pem", "x"]) == 2
     assert "cannot read" in capsys.readouterr().err
-    assert main(["verify", "--trust-cert", __file__, "https://example.com/menu"]) == 2
+    assert main(["verify", "--trust-cert", __file__, "x"]) == 2
+    assert "unrecognised trust file" in capsys.readouterr().err
