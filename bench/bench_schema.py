@@ -17,7 +17,6 @@ It always exits 0: it is a measurement, not a test.
 
 from __future__ import annotations
 
-import argparse
 import math
 import platform
 import statistics
@@ -27,7 +26,7 @@ from importlib.metadata import version
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
-from timing import measure_rounds
+from timing import iterations_from_args, measure_rounds
 
 from station.issuer.dcc import vaccination_payload
 from station.verify.schema import check_schema, load_dcc_schema
@@ -53,15 +52,9 @@ def measure(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"{QUICK_ITERATIONS} iterations instead of {FULL_ITERATIONS}",
+    iterations, warmup = iterations_from_args(
+        __doc__.splitlines()[0], argv, FULL_ITERATIONS, QUICK_ITERATIONS
     )
-    args = parser.parse_args(argv)
-    iterations = QUICK_ITERATIONS if args.quick else FULL_ITERATIONS
-    warmup = max(30, iterations // 10)
 
     schema = load_dcc_schema()
     payload = vaccination_payload()

@@ -22,7 +22,6 @@ It always exits 0: it is a measurement, not a test.
 
 from __future__ import annotations
 
-import argparse
 import math
 import platform
 import statistics
@@ -36,7 +35,7 @@ from cryptography.hazmat.backends.openssl import backend as openssl_backend
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from timing import measure_rounds
+from timing import iterations_from_args, measure_rounds
 
 from station.adapters.clock import FixedClock
 from station.issuer.dcc import issue_dcc, vaccination_payload
@@ -177,15 +176,9 @@ def sanity_check(verifier: Verifier, creds: Sequence[Credential], bare: Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"{QUICK_ITERATIONS} iterations instead of {FULL_ITERATIONS}",
+    iterations, warmup = iterations_from_args(
+        __doc__.splitlines()[0], argv, FULL_ITERATIONS, QUICK_ITERATIONS
     )
-    args = parser.parse_args(argv)
-    iterations = QUICK_ITERATIONS if args.quick else FULL_ITERATIONS
-    warmup = max(30, iterations // 10)
 
     es, ps = issue("ES256"), issue("PS256")
     verifier = Verifier(TrustIndex([es.trusted, ps.trusted]), FixedClock(CHECKED_AT))

@@ -6,6 +6,7 @@ Every case is timed once per round with the order rotated between rounds, so mac
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections.abc import Callable, Sequence
 
@@ -29,3 +30,15 @@ def measure_rounds(
             fn()
             record(clock() - start)
     return samples
+
+
+def iterations_from_args(
+    description: str, argv: Sequence[str] | None, full: int, quick: int
+) -> tuple[int, int]:
+    """(iterations, warm-up rounds) from the common `--quick` command-line flag."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{quick} iterations instead of {full}"
+    )
+    iterations = quick if parser.parse_args(argv).quick else full
+    return iterations, max(30, iterations // 10)
