@@ -148,13 +148,8 @@ class _Decoder:
         element = self.element
         result: dict[Any, Any] = {}
         for _ in range(pairs):
-            key = element(depth)
-            if type(key) not in _KEY_TYPES:
-                raise Reject(Reason.CBOR_MALFORMED, "unsupported map key type")
-            value = element(depth)
-            if key in result:
-                raise Reject(Reason.CBOR_DUPLICATE_KEY, "a map key appears twice")
-            result[key] = value
+            key = _map_key(element(depth))
+            _add_pair(result, key, element(depth))
         return result
 
     def _put(self, target: dict[Any, Any], depth: int) -> bool:
@@ -162,12 +157,7 @@ class _Decoder:
         key = self.item(depth + 1)
         if key is _BREAK:
             return False
-        if type(key) not in _KEY_TYPES:
-            raise Reject(Reason.CBOR_MALFORMED, "unsupported map key type")
-        value = self.element(depth + 1)
-        if key in target:
-            raise Reject(Reason.CBOR_DUPLICATE_KEY, "a map key appears twice")
-        target[key] = value
+        _add_pair(target, _map_key(key), self.element(depth + 1))
         return True
 
     def _indefinite(self, major: int, depth: int) -> Any:
@@ -214,6 +204,20 @@ class _Decoder:
         if info == 31:
             return _BREAK
         raise Reject(Reason.CBOR_MALFORMED, "unsupported simple value")
+
+
+def _map_key(key: Any) -> Any:
+    """A map key, checked before its value is read: int, text or bytes only."""
+    if type(key) not in _KEY_TYPES:
+        raise Reject(Reason.CBOR_MALFORMED, "unsupported map key type")
+    return key
+
+
+def _add_pair(target: dict[Any, Any], key: Any, value: Any) -> None:
+    """Store one map pair; a key that repeats is refused."""
+    if key in target:
+        raise Reject(Reason.CBOR_DUPLICATE_KEY, "a map key appears twice")
+    target[key] = value
 
 
 def _utf8(raw: bytes) -> str:

@@ -114,9 +114,9 @@ def issue_dcc(
     options: DccOptions | None = None,
 ) -> str:
     """A complete `HC1:` text signed by `signer`."""
+    chosen = options or DccOptions()
     return encode_hc1(
-        build_cose(signer, certificate, issued_at, expires, options or DccOptions()),
-        compress=(options or DccOptions()).compress,
+        build_cose(signer, certificate, issued_at, expires, chosen), compress=chosen.compress
     )
 
 
