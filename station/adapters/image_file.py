@@ -21,16 +21,21 @@ MAX_PIXELS = 40_000_000
 
 def load_grayscale(path: str | Path) -> NDArray[np.uint8]:
     """The image as a 2-D uint8 array, or `Reject(IMAGE_UNREADABLE)`."""
+    return load_image(path, color=False)
+
+
+def load_image(path: str | Path, *, color: bool) -> NDArray[np.uint8]:
+    """The image as BGR (`color`) or grayscale uint8 pixels, or `Reject(IMAGE_UNREADABLE)`."""
     try:
         data = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_FILE_BYTES else None
     except OSError:
         raise Reject(Reason.IMAGE_UNREADABLE, "file cannot be read") from None
     if data is None:
         raise Reject(Reason.IMAGE_UNREADABLE, "file is too large")
-    return decode_grayscale(data)
+    return decode_image(data, color=color)
 
 
-def decode_grayscale(data: bytes) -> NDArray[np.uint8]:
+def decode_image(data: bytes, *, color: bool) -> NDArray[np.uint8]:
     buffer = np.frombuffer(data, dtype=np.uint8)
     if buffer.size == 0:
         raise Reject(Reason.IMAGE_UNREADABLE, "file is empty")
@@ -43,7 +48,7 @@ def decode_grayscale(data: bytes) -> NDArray[np.uint8]:
     if header.size * 64 > MAX_PIXELS:
         raise Reject(Reason.IMAGE_UNREADABLE, "image is too large")
     try:
-        image = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
+        image = cv2.imdecode(buffer, cv2.IMREAD_COLOR if color else cv2.IMREAD_GRAYSCALE)
     except cv2.error:
         image = None
     if image is None:

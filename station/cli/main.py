@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from station import __version__
-from station.cli import demo_command, trust_command, verify_command
+from station.cli import demo_command, scan_command, trust_command, verify_command
 from station.errors import StationError
 
 
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="where the station keeps its databases")
     subparsers = parser.add_subparsers(dest="command", required=True)
     verify_command.add_parser(subparsers)
+    scan_command.add_parser(subparsers)
     trust_command.add_parser(subparsers)
     demo_command.add_parser(subparsers)
     return parser

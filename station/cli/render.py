@@ -39,3 +39,16 @@ def render_verdict(result: VerificationResult) -> str:
             detail = "not checked (an earlier step failed)"
         lines.append(f"    {MARKS[check.ok]} {check.name:<11} {detail}")
     return "\n".join(lines)
+
+
+def verdict_line(result: VerificationResult) -> str:
+    """One line per person for continuous scanning: decision, pass type, then why or who."""
+    kind = FORMAT_NAMES.get(result.format, result.format)
+    line = f"{result.status:<14} {kind}"
+    failed = result.failed_checks
+    if failed:
+        return f"{line} | {failed[0].message}"
+    if result.holder is not None:
+        born = result.holder.date_of_birth or "?"
+        return f"{line} | {result.holder.name} (born {born})"
+    return line

@@ -18,6 +18,7 @@ from station.model import Check, VerificationResult
 from station.ports import SignerLookup
 from station.reasons import Reason
 from station.scan import read_codes
+from station.scan.strategy import STILL_BUDGET_S
 from station.trust.index import CertificateCache, TrustIndex
 from station.trust.sources import certificate_from_text
 from station.verify.outcome import build_result
@@ -94,7 +95,7 @@ class RequestRunner:
     ) -> VerificationResult:
         now = at or self.verifier.clock.now()
         try:
-            texts = read_codes(load_grayscale(path))
+            texts = read_codes(load_grayscale(path), budget_s=STILL_BUDGET_S)
         except Reject as exc:
             return build_result(
                 "unknown", [Check.failed("image", exc.reason, exc.detail)], now, None

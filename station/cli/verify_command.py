@@ -8,17 +8,11 @@ import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
-from station.adapters.clock import FixedClock, SystemClock, parse_instant
 from station.cli.render import render_verdict
 from station.cli.requests import Request, RequestRunner, answer, error_answer, parse_request
+from station.cli.verifier_options import add_verifier_options, build_verifier
 from station.errors import Reject, StationError
-from station.paths import data_dir, trust_db_path
-from station.ports import Clock, SignerLookup
 from station.reasons import Reason, Status
-from station.store.trust import SqliteTrustStore
-from station.trust.certificate import load_trusted_certificate
-from station.trust.index import TrustIndex
-from station.trust.sources import certificates_from_file
 from station.verify.verifier import Verifier
 
 EXIT_CODES = {Status.VALID: 0, Status.INVALID: 1, Status.CHECK_MANUALLY: 3}
@@ -35,14 +29,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("text", nargs="?", help="the scanned text, or - to read it from stdin")
     parser.add_argument("--image", help="read the QR code from this image file")
-    parser.add_argument("--at", help="validation time (ISO 8601); default: now")
-    parser.add_argument(
-        "--trust-cert",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="trust these signer certificates instead of the trust store (repeatable)",
-    )
+    add_verifier_options(parser)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
         "--jsonl",
@@ -53,8 +40,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    clock: Clock = FixedClock(parse_instant(args.at)) if args.at else SystemClock()
-    verifier = Verifier(_signers(args), clock)
+    verifier = build_verifier(args)
     if args.jsonl:
         run_batch(verifier, sys.stdin, sys.stdout)
         return 0
@@ -65,15 +51,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_verdict(result))
     return EXIT_CODES[result.status]
-
-
-def _signers(args: argparse.Namespace) -> SignerLookup:
-    if not args.trust_cert:
-        return SqliteTrustStore(trust_db_path(data_dir(args.data_dir))).index()
-    certificates = []
-    for name in args.trust_cert:
-        certificates += [load_trusted_certificate(der) for der in certificates_from_file(name)]
-    return TrustIndex(certificates)
 
 
 def _single_request(args: argparse.Namespace) -> Request:

@@ -1,0 +1,135 @@
+"""`station scan`: read codes from a camera, a file played as a camera, or a wedge scanner,
+verify each new one, and print one verdict line per person (or one JSON object per line)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator
+from typing import IO, Any
+
+from station.cli.render import verdict_line
+from station.cli.verifier_options import add_verifier_options, build_verifier
+from station.errors import StationError
+from station.scan.frames import SourceState
+from station.scan.loop import DEFAULT_REPEAT_WINDOW_S, CodeRead, ScanLoop, StateChange
+from station.scan.sources import SPEC_FORMS, SourceOptions, open_source
+from station.verify.verifier import Verifier
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "scan",
+        help="scan codes continuously from a camera, a video, an image folder or a scanner",
+        description=(
+            "Scan and verify continuously; one line per person. Sources: "
+            f"{SPEC_FORMS}, wedge (a USB scanner that types into this terminal)."
+        ),
+    )
+    parser.add_argument("--source", default="camera:0", help="where codes come from")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--repeat-window",
+        type=float,
+        default=DEFAULT_REPEAT_WINDOW_S,
+        metavar="SECONDS",
+        help="do not verify the same code again until it was out of view this long",
+    )
+    parser.add_argument("--resolution", default="1280x720", help="camera resolution WxH")
+    parser.add_argument(
+        "--fps", type=float, help="frames per second (camera default 15; files: their own)"
+    )
+    parser.add_argument(
+        "--once", action="store_true", help="play a file or folder once instead of looping"
+    )
+    parser.add_argument(
+        "--as-fast-as-possible",
+        dest="fast",
+        action="store_true",
+        help="decode every frame of a file without pacing (for replaying recordings)",
+    )
+    parser.add_argument("--limit", type=int, help="stop after this many verdicts")
+    parser.add_argument("--duration", type=float, help="stop after this many seconds")
+    parser.add_argument(
+        "--layout",
+        default="us",
+        choices=("us", "de", "fr"),
+        help="keyboard layout the host uses, for wedge scanners set to US (default us)",
+    )
+    add_verifier_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    verifier = build_verifier(args)
+    if args.limit is not None and args.limit < 1:
+        raise StationError("--limit must be at least 1")
+    deadline = time.monotonic() + args.duration if args.duration else None
+    reads = (
+        _wedge_reads(args, deadline) if args.source == "wedge" else _camera_reads(args, deadline)
+    )
+    printed = 0
+    for read in reads:
+        _print_verdict(verifier, read, args.json, sys.stdout)
+        printed += 1
+        if args.limit is not None and printed >= args.limit:
+            break
+    return 0
+
+
+def _camera_reads(args: argparse.Namespace, deadline: float | None) -> Iterator[CodeRead]:
+    options = SourceOptions(
+        *_resolution(args.resolution), fps=args.fps, loop=not args.once, realtime=not args.fast
+    )
+    loop = ScanLoop(
+        open_source(args.source, options), window_s=args.repeat_window, lossless=args.fast
+    )
+    with loop:
+        for event in loop.events(deadline):
+            if isinstance(event, CodeRead):
+                yield event
+                continue
+            _report_state(event, sys.stderr)
+            if event.state is SourceState.ENDED and event.problem:
+                raise StationError(event.problem)
+
+
+def _wedge_reads(args: argparse.Namespace, deadline: float | None) -> Iterator[CodeRead]:
+    raise StationError("wedge source is not available")
+
+
+def _resolution(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or int(width) < 16 or int(height) < 16:
+        raise StationError(f"resolution must look like 1280x720, not {text!r}")
+    return int(width), int(height)
+
+
+def _report_state(event: StateChange, err: IO[str]) -> None:
+    words = {
+        SourceState.LIVE: "camera picture OK",
+        SourceState.NO_SIGNAL: "no picture (lens covered, too dark, or frozen)",
+        SourceState.DISCONNECTED: "camera not available; retrying",
+        SourceState.ENDED: "source ended",
+        SourceState.STARTING: "starting",
+    }
+    detail = f" ({event.problem})" if event.problem else ""
+    print(f"[{event.state}] {words[event.state]}{detail}", file=err, flush=True)
+
+
+def _print_verdict(verifier: Verifier, read: CodeRead, as_json: bool, out: IO[str]) -> None:
+    result = verifier.verify(read.text)
+    latency_ms = (time.monotonic() - read.frame_at) * 1000
+    if as_json:
+        body = {
+            **result.to_json(),
+            "source": read.source,
+            "frame": read.frame_index,
+            "latency_ms": round(latency_ms, 1),
+        }
+        out.write(json.dumps(body, ensure_ascii=False) + "\n")
+    else:
+        out.write(verdict_line(result) + "\n")
+    out.flush()

@@ -1,0 +1,40 @@
+"""The options every verifying command shares (`--at`, `--trust-cert`) and the verifier they
+build, so `station verify` and `station scan` trust and time passes the same way."""
+
+from __future__ import annotations
+
+import argparse
+
+from station.adapters.clock import FixedClock, SystemClock, parse_instant
+from station.paths import data_dir, trust_db_path
+from station.ports import Clock, SignerLookup
+from station.store.trust import SqliteTrustStore
+from station.trust.certificate import load_trusted_certificate
+from station.trust.index import TrustIndex
+from station.trust.sources import certificates_from_file
+from station.verify.verifier import Verifier
+
+
+def add_verifier_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--at", help="validation time (ISO 8601); default: now")
+    parser.add_argument(
+        "--trust-cert",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="trust these signer certificates instead of the trust store (repeatable)",
+    )
+
+
+def build_verifier(args: argparse.Namespace) -> Verifier:
+    clock: Clock = FixedClock(parse_instant(args.at)) if args.at else SystemClock()
+    return Verifier(_signers(args), clock)
+
+
+def _signers(args: argparse.Namespace) -> SignerLookup:
+    if not args.trust_cert:
+        return SqliteTrustStore(trust_db_path(data_dir(args.data_dir))).index()
+    certificates = []
+    for name in args.trust_cert:
+        certificates += [load_trusted_certificate(der) for der in certificates_from_file(name)]
+    return TrustIndex(certificates)
