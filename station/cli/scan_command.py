@@ -5,17 +5,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime
 from typing import IO, Any
 
+from station.adapters.wedge_terminal import TerminalWedgeReader
 from station.cli.render import verdict_line
 from station.cli.verifier_options import add_verifier_options, build_verifier
 from station.errors import StationError
 from station.scan.frames import SourceState
-from station.scan.loop import DEFAULT_REPEAT_WINDOW_S, CodeRead, ScanLoop, StateChange
+from station.scan.loop import (
+    DEFAULT_REPEAT_WINDOW_S,
+    CodeRead,
+    RepeatFilter,
+    ScanLoop,
+    StateChange,
+)
 from station.scan.sources import SPEC_FORMS, SourceOptions, open_source
+from station.scan.wedge import LAYOUTS, WedgeBurstDetector, detect_layout, remap_layout
 from station.verify.verifier import Verifier
 
 
@@ -54,9 +65,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--duration", type=float, help="stop after this many seconds")
     parser.add_argument(
         "--layout",
-        default="us",
-        choices=("us", "de", "fr"),
-        help="keyboard layout the host uses, for wedge scanners set to US (default us)",
+        choices=LAYOUTS,
+        help="host keyboard layout a US-mode wedge scanner types through (default: detect)",
     )
     add_verifier_options(parser)
     parser.set_defaults(handler=run)
@@ -97,7 +107,30 @@ def _camera_reads(args: argparse.Namespace, deadline: float | None) -> Iterator[
 
 
 def _wedge_reads(args: argparse.Namespace, deadline: float | None) -> Iterator[CodeRead]:
-    raise StationError("wedge source is not available")
+    """Scans typed into this terminal by a USB scanner (or lines piped in), as code reads."""
+    reader = TerminalWedgeReader(sys.stdin.fileno(), WedgeBurstDetector())
+    repeats = RepeatFilter(args.repeat_window)
+    timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+    if os.isatty(sys.stdin.fileno()):
+        print("[LIVE] waiting for the scanner (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    with closing(reader.read_scans(timeout_s=timeout)) as scans:
+        for scan in scans:
+            text = _undo_layout(scan.text, args.layout)
+            if repeats.admit(text, scan.at):
+                yield CodeRead(text, scan.at, scan.at, datetime.now(UTC), 0, "wedge")
+
+
+def _undo_layout(text: str, layout: str | None) -> str:
+    """Repair text from a scanner typing US keycodes on another host layout (see wedge.py)."""
+    chosen = layout or detect_layout(text) or "us"
+    if chosen != "us" and layout is None:
+        print(
+            f"[WEDGE] scanner types US keys on a {chosen!r} keyboard layout; repaired. "
+            "Set the scanner to the host's layout to avoid lost characters.",
+            file=sys.stderr,
+            flush=True,
+        )
+    return remap_layout(text, chosen)
 
 
 def _resolution(text: str) -> tuple[int, int]:

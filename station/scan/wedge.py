@@ -1,0 +1,364 @@
+"""Keyboard-wedge barcode scanners: tell a scan from human typing, and undo layout mangling.
+
+A USB "keyboard wedge" scanner types the QR content as keystrokes, a few milliseconds apart,
+followed by a terminator (Enter by default, Tab on some configurations, nothing on others).  The
+same keyboard input also carries a person typing, 80-300 ms between keys.  Timing is the only thing
+that separates the two, so `WedgeBurstDetector` classifies keystrokes by the gaps between them.
+
+Burst model
+-----------
+A *run* is a sequence of keystrokes each at most `max_gap_s` after the previous one.  A run ends in
+one of three ways, and every keystroke ends up in exactly one outcome:
+
+* **scan**: a terminator arrives within `max_gap_s` and the run holds at least `min_length`
+  characters.  `feed` returns the text (terminator excluded).  A second terminator right behind
+  the first (a CR LF suffix) is swallowed, so CR LF scanners yield one scan and no stray Enter.
+  With `accept_unterminated`, a run of at least `min_length` characters followed by silence of at
+  least `idle_flush_s` is also a scan; `poll` (or `feed` of the next key) returns it.
+* **human**: a run shorter than `min_length` (a person's keystroke, or a quick two-key roll), ended
+  by a pause or a terminator.  Its characters, terminator included, are appended to the human
+  buffer, which `take_human_text()` drains.  Pull rather than callback keeps the detector pure and
+  free of re-entrancy: the caller decides when and on which thread to look at manual input.
+* **rejected**: a run of at least `min_length` characters that stalls (a pause instead of a
+  terminator, or a pause shorter than `idle_flush_s` with `accept_unterminated`), or one that grows
+  past `max_length`.  Nobody types that fast, so it is a broken scan, not manual input: it is
+  dropped and counted in `rejected_bursts`.  Whatever follows it is dropped too, up to a
+  terminator or a silence of `idle_flush_s`, so the tail of a stalled scan is neither taken for a
+  scan of its own nor for typing, and a flood never holds more than `max_length` characters.
+
+Human keystrokes are classified only once their run has ended, i.e. at the next keystroke or at a
+`poll` after a pause: call `poll` periodically (the terminal reader does) to get them promptly.
+
+Non-ASCII payloads (Vietnamese national QRs)
+--------------------------------------------
+A scanner emulating a US keyboard has no key for "ễ": depending on the model it skips the
+character, types a substitute, or (in a "Unicode"/Alt-code mode) sends an input-method sequence
+that the host composes into the character.  Only in the last case can the text survive, and then
+the terminal or GUI toolkit delivers the composed character.  The detector passes through whatever
+characters it is given, unchanged, and counts a composed character as one keystroke.  Alt-code
+modes send several key events per character: if a scanner is slow in that mode, raise `max_gap_s`.
+
+Keyboard layouts
+----------------
+Scanners send key positions of a US keyboard.  On a host whose layout is German (QWERTZ) or French
+(AZERTY) the same positions produce other characters.  `remap_layout` undoes that: the tables
+below list, per key position in US order, what the host layout produces (XKB `de` and `fr` basic
+layouts, which agree with the Windows German and French layouts on every key used here); the
+forward map "character a US scanner means -> character the host produces" is computed from them
+and inverted.  It covers the characters credentials use: ASCII letters, digits, space and
+``$ % * + - . / : |``.
+
+=======  ==================================================================================
+Layout   What a US-keycode scan turns into on that host
+=======  ==================================================================================
+``de``   y and z swapped (both cases); ``*`` -> ``(``, ``-`` -> ``ß``, ``/`` -> ``-``,
+         ``:`` -> ``Ö``, ``|`` -> ``'``; ``+`` hits a dead key (see below).  Digits, space,
+         ``$ % .`` are unchanged.  ``HC1:`` -> ``HC1Ö``, ``shc:/`` -> ``shcÖ-``,
+         ``NZCP:/`` -> ``NYCPÖ-``.
+``fr``   a and q, w and z swapped (both cases); ``m`` -> ``,``, ``M`` -> ``?``; digits
+         ``1234567890`` -> ``&é"'(-è_çà``; ``$`` -> ``4``, ``%`` -> ``5``, ``*`` -> ``8``,
+         ``-`` -> ``)``, ``.`` -> ``:``, ``/`` -> ``!``, ``:`` -> ``M``, ``|`` -> ``µ``.
+         ``+`` and space are unchanged.  ``HC1:`` -> ``HC&M``, ``shc:/`` -> ``shcM!``,
+         ``NZCP:/`` -> ``NWCPM!``.
+=======  ==================================================================================
+
+What cannot be recovered (`unrecoverable(layout)` lists it):
+
+* ``+`` on ``de``: Shift plus the US ``=`` key is the dead grave accent on a German host.  What
+  follows depends on the host's compose handling (the accent and the next character, a composed
+  vowel such as ``È``, or nothing at all), and the next character can be consumed (``+`` then
+  space gives a lone accent).  These artefacts are left as received.  Base45 uses ``+`` and
+  practically every HC1 payload contains one, so an EU DCC read on a German host needs the
+  scanner's keyboard language set to German.  SMART Health Cards, NZCP and the ASCII parts of
+  national QRs are fully recoverable on ``de``; everything in the covered set is on ``fr``.
+* Caps Lock on the host (it inverts letter case), scanners that send digits from the numeric
+  keypad (they arrive as digits on any layout, so remapping ``fr`` would turn 4, 5 and 8 into
+  ``$ % *``), and layouts other than the three named here (Swiss, Belgian, Mac, BÉPO...).
+* Remapping is only correct for text that was typed with US keycodes.  Applied to text that came
+  through correctly it damages it; on ``fr`` the digit images ``é è ç à`` are also Vietnamese
+  letters.  Hence `detect_layout`, which only recognises what it can be sure of: the prefixes of
+  HC1, SMART Health Card and NZCP payloads, and a national QR's leading ID number (9 or 12 digits)
+  followed by its ``|`` separator, each as typed on each layout.  Characters outside the covered
+  set pass through `remap_layout` unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+# --- Burst detection ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WedgeScan:
+    """One completed scan and the monotonic time at which it was recognised."""
+
+    text: str
+    at: float
+
+
+@dataclass(slots=True, kw_only=True)
+class WedgeBurstDetector:
+    """Classifies timed keystrokes into scans, human typing and rejected bursts.
+
+    Configuration is the public fields; state is private.  See the module docstring for the model.
+    """
+
+    #: Longest pause between two keystrokes of one burst (scanners: 1-20 ms; people: 80 ms+).
+    max_gap_s: float = 0.05
+    #: Shortest scan; shorter fast runs are human (two-key rolls, a quick "ok" + Enter).
+    min_length: int = 8
+    #: Characters that end a scan (one character each).
+    terminators: tuple[str, ...] = ("\r", "\n")
+    #: Longest scan kept; longer bursts are rejected without storing more than this.
+    max_length: int = 8192
+    #: Silence that ends a burst for good: an unterminated scan completes after it (with
+    #: `accept_unterminated`), and a stalled or overlong burst is discarded up to it.
+    idle_flush_s: float = 0.15
+    #: For scanners configured without a terminator.
+    accept_unterminated: bool = False
+    #: Bursts dropped as broken (stalled or too long), for diagnostics.
+    rejected_bursts: int = field(default=0, init=False)
+    _run: list[str] = field(default_factory=list, init=False, repr=False)
+    _last_at: float | None = field(default=None, init=False, repr=False)
+    _discarding: bool = field(default=False, init=False, repr=False)
+    _after_scan: bool = field(default=False, init=False, repr=False)
+    _human: str = field(default="", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.max_gap_s <= 0:
+            raise ValueError("max_gap_s must be positive")
+        if self.min_length < 1 or self.max_length < self.min_length:
+            raise ValueError("need 1 <= min_length <= max_length")
+        if not self.terminators or any(len(t) != 1 for t in self.terminators):
+            raise ValueError("terminators must be single characters")
+        if self.idle_flush_s < self.max_gap_s:
+            raise ValueError("idle_flush_s must be at least max_gap_s")
+
+    @property
+    def pending(self) -> int:
+        """Characters held for the run in progress (never more than `max_length`)."""
+        return len(self._run)
+
+    def feed(self, char: str, at: float) -> str | None:
+        """Take one keystroke at monotonic time `at`; return a scan's text when one completes."""
+        if len(char) != 1:
+            raise ValueError("feed takes exactly one character")
+        gap = self._gap(at)
+        self._last_at = at
+        flushed = self._end_run(gap) if gap > self.max_gap_s else None
+        if self._discarding:
+            self._discarding = char not in self.terminators
+            return flushed
+        if char in self.terminators:
+            return self._on_terminator(char)
+        self._on_character(char)
+        return flushed
+
+    def poll(self, at: float) -> str | None:
+        """Classify a run that has gone quiet; return it if it is an unterminated scan."""
+        if self._last_at is None:
+            return None
+        gap = self._gap(at)
+        if gap <= self.max_gap_s or self._awaiting_idle_flush(gap):
+            return None
+        return self._end_run(gap)
+
+    def finish(self) -> str | None:
+        """The input has ended: classify the pending run as if a long silence followed."""
+        return self._end_run(math.inf)
+
+    def take_human_text(self) -> str:
+        """Drain the characters classified as human typing (at most `max_length`, newest kept)."""
+        text, self._human = self._human, ""
+        return text
+
+    def reset(self) -> None:
+        """Forget any pending run and human text (e.g. when the input focus changes)."""
+        self._run.clear()
+        self._last_at = None
+        self._discarding = False
+        self._after_scan = False
+        self._human = ""
+
+    def _gap(self, at: float) -> float:
+        return math.inf if self._last_at is None else max(0.0, at - self._last_at)
+
+    def _awaiting_idle_flush(self, gap: float) -> bool:
+        """A run that may still become an unterminated scan once the silence is long enough."""
+        return self.accept_unterminated and self._is_scan_sized() and gap < self.idle_flush_s
+
+    def _is_scan_sized(self) -> bool:
+        return len(self._run) >= self.min_length
+
+    def _on_character(self, char: str) -> None:
+        self._after_scan = False
+        if len(self._run) >= self.max_length:
+            self._reject(discard_rest=True)
+            return
+        self._run.append(char)
+
+    def _on_terminator(self, char: str) -> str | None:
+        if not self._run and self._after_scan:
+            self._after_scan = False
+            return None
+        if self._is_scan_sized():
+            self._after_scan = True
+            return self._take_run()
+        self._add_human(self._take_run() + char)
+        return None
+
+    def _end_run(self, gap: float) -> str | None:
+        """The run stopped: a pause of `gap` seconds (infinite at the end of input)."""
+        self._after_scan = False
+        if self._discarding:
+            self._discarding = gap < self.idle_flush_s
+            return None
+        if not self._is_scan_sized():
+            self._add_human(self._take_run())
+            return None
+        if self.accept_unterminated and gap >= self.idle_flush_s:
+            return self._take_run()
+        self._reject(discard_rest=gap < self.idle_flush_s)
+        return None
+
+    def _take_run(self) -> str:
+        text = "".join(self._run)
+        self._run.clear()
+        return text
+
+    def _reject(self, *, discard_rest: bool) -> None:
+        """Drop the run; with `discard_rest`, also what follows until a terminator or silence."""
+        self._run.clear()
+        self._discarding = discard_rest
+        self.rejected_bursts += 1
+
+    def _add_human(self, text: str) -> None:
+        if text:
+            self._human = (self._human + text)[-self.max_length :]
+
+
+# --- Keyboard layouts --------------------------------------------------------------------------
+
+LAYOUTS = ("us", "de", "fr")
+
+#: Characters `remap_layout` knows how to recover (what credentials and national QRs use).
+COVERED_CHARACTERS = string.ascii_letters + string.digits + " $%*+-./:|"
+
+
+@dataclass(frozen=True, slots=True)
+class _HostLayout:
+    """What each key produces, listed in US key order: number row, three letter rows, space.
+
+    `dead` holds the spacing forms of the dead keys: they produce nothing by themselves.  Keys
+    that no covered character uses are listed with their XKB values, for completeness only.
+    """
+
+    unshifted: str
+    shifted: str
+    dead: str = ""
+
+
+def _rows(*rows: str) -> str:
+    """One layout level from its four key rows and the space bar."""
+    if [len(row) for row in rows] != [13, 13, 11, 10]:
+        raise AssertionError(f"layout rows have the wrong lengths: {rows!r}")
+    return "".join(rows) + " "
+
+
+# Key order, per row: ` 1-0 - =  |  q-p [ ] \  |  a-l ; '  |  z-m , . /   (then space).
+_US = _HostLayout(
+    unshifted=_rows("`1234567890-=", "qwertyuiop[]\\", "asdfghjkl;'", "zxcvbnm,./"),
+    shifted=_rows("~!@#$%^&*()_+", "QWERTYUIOP{}|", 'ASDFGHJKL:"', "ZXCVBNM<>?"),
+)
+_HOSTS = MappingProxyType(
+    {
+        "us": _US,
+        "de": _HostLayout(
+            unshifted=_rows("^1234567890ß´", "qwertzuiopü+#", "asdfghjklöä", "yxcvbnm,.-"),
+            shifted=_rows('°!"§$%&/()=?`', "QWERTZUIOPÜ*'", "ASDFGHJKLÖÄ", "YXCVBNM;:_"),
+            dead="^´`",
+        ),
+        # \u00b5 is MICRO SIGN, what the key produces, not the look-alike GREEK SMALL LETTER MU.
+        "fr": _HostLayout(
+            unshifted=_rows("²&é\"'(-è_çà)=", "azertyuiop^$*", "qsdfghjklmù", "wxcvbn,;:!"),
+            shifted=_rows("~1234567890°+", "AZERTYUIOP¨£\u00b5", "QSDFGHJKLM%", "WXCVBN?./§"),
+            dead="^¨",
+        ),
+    }
+)
+
+
+def _produced_on(char: str, host: _HostLayout) -> str | None:
+    """What a US-keycode scanner typing `char` produces on `host`; None for a dead key."""
+    shifted = char in _US.shifted and char not in _US.unshifted
+    position = (_US.shifted if shifted else _US.unshifted).index(char)
+    produced = (host.shifted if shifted else host.unshifted)[position]
+    return None if produced in host.dead else produced
+
+
+def _forward_map(layout: str) -> dict[str, str]:
+    host = _HOSTS[layout]
+    produced = {char: _produced_on(char, host) for char in COVERED_CHARACTERS}
+    return {char: out for char, out in produced.items() if out is not None}
+
+
+def _inverse_table(layout: str) -> dict[int, str]:
+    forward = _forward_map(layout)
+    inverse = {ord(out): char for char, out in forward.items()}
+    if len(inverse) != len(forward):
+        raise AssertionError(f"layout table {layout!r} maps two characters to one")
+    return inverse
+
+
+_FORWARD = MappingProxyType({layout: _forward_map(layout) for layout in LAYOUTS})
+_INVERSE = MappingProxyType({layout: _inverse_table(layout) for layout in LAYOUTS})
+_PREFIXES = ("HC1:", "shc:/", "NZCP:/")
+_NATIONAL_ID_LENGTHS = (9, 12)
+
+
+def _check_layout(layout: str) -> str:
+    if layout not in _HOSTS:
+        raise ValueError(f"unknown keyboard layout {layout!r}; known: {', '.join(LAYOUTS)}")
+    return layout
+
+
+def remap_layout(text: str, layout: str) -> str:
+    """Undo what `layout` did to text a US-keycode scanner typed ("us" leaves it as it is)."""
+    return text.translate(_INVERSE[_check_layout(layout)])
+
+
+def unrecoverable(layout: str) -> frozenset[str]:
+    """Covered characters a US-keycode scanner cannot get through on `layout` (dead keys)."""
+    return frozenset(COVERED_CHARACTERS) - _FORWARD[_check_layout(layout)].keys()
+
+
+def detect_layout(text: str) -> str | None:
+    """The host layout a scan was typed through, when a known payload shape says so for sure."""
+    for layout in LAYOUTS:
+        if _has_known_prefix(text, layout) or _has_national_id(text, layout):
+            return layout
+    return None
+
+
+def _typed_on(text: str, layout: str) -> str:
+    forward = _FORWARD[layout]
+    return "".join(forward[char] for char in text)
+
+
+def _has_known_prefix(text: str, layout: str) -> bool:
+    return text.startswith(tuple(_typed_on(prefix, layout) for prefix in _PREFIXES))
+
+
+def _has_national_id(text: str, layout: str) -> bool:
+    """A national QR starts with the holder's ID number (9 or 12 digits) and a ``|``."""
+    head, separator, _ = text.partition(_typed_on("|", layout))
+    digits = _typed_on(string.digits, layout)
+    return (
+        bool(separator)
+        and len(head) in _NATIONAL_ID_LENGTHS
+        and all(char in digits for char in head)
+    )
