@@ -39,7 +39,7 @@ class _Pacer:
             if self._due > now:
                 time.sleep(self._due - now)
                 now = self._clock()
-            self._due = max(self._due + self._period, now)
+            self._due = max(self._due, now) + self._period
         return now
 
 

@@ -86,6 +86,8 @@ class ScanStats:
     captured: int = 0
     decoded: int = 0
     dropped: int = 0
+    #: Frames whose decoding raised (a decoder bug or a pathological frame); scanning goes on.
+    failed: int = 0
 
 
 class _LatestFrame:
@@ -209,8 +211,12 @@ class ScanLoop:
         try:
             while not self._stop.is_set() and not self._mailbox.drained:
                 frame = self._mailbox.take(timeout=0.1)
-                if frame is not None:
+                if frame is None:
+                    continue
+                try:
                     self._decode_frame(frame)
+                except Exception:  # one bad frame must not stop a kiosk's scanning for good
+                    self.stats.failed += 1
         finally:
             self._publish(None)
 
