@@ -33,6 +33,7 @@ class Reason(StrEnum):
     IMAGE_UNREADABLE = "IMAGE_UNREADABLE"
     NO_CODE_FOUND = "NO_CODE_FOUND"
     SEVERAL_CODES = "SEVERAL_CODES"
+    NOT_A_QR_CODE = "NOT_A_QR_CODE"
     # Transport decoding
     BASE45_INVALID = "BASE45_INVALID"
     NOT_COMPRESSED = "NOT_COMPRESSED"
@@ -82,6 +83,7 @@ REASON_STATUS: dict[Reason, Status] = {
     Reason.IMAGE_UNREADABLE: Status.INVALID,
     Reason.NO_CODE_FOUND: Status.INVALID,
     Reason.SEVERAL_CODES: Status.CHECK_MANUALLY,
+    Reason.NOT_A_QR_CODE: Status.INVALID,
     Reason.BASE45_INVALID: Status.INVALID,
     Reason.NOT_COMPRESSED: Status.INVALID,
     Reason.DECOMPRESS_FAILED: Status.INVALID,
@@ -126,6 +128,7 @@ REASON_MESSAGES: dict[Reason, str] = {
     Reason.IMAGE_UNREADABLE: "The picture could not be opened.",
     Reason.NO_CODE_FOUND: "No QR code could be read in the picture.",
     Reason.SEVERAL_CODES: "Several QR codes were seen at once: show one code at a time.",
+    Reason.NOT_A_QR_CODE: "This is another kind of barcode (a product or ticket code), not a pass.",
     Reason.BASE45_INVALID: "The pass text is damaged (it contains characters a pass cannot have).",
     Reason.NOT_COMPRESSED: "The pass is not packed the way genuine passes are.",
     Reason.DECOMPRESS_FAILED: "The pass data is damaged and cannot be unpacked.",

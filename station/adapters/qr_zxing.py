@@ -33,3 +33,14 @@ def read_qr_bytes(gray: NDArray[np.uint8], *, thorough: bool = True) -> list[byt
         try_invert=thorough,
     )
     return [bytes(result.bytes) for result in results if result.valid]
+
+
+def other_barcode_formats(gray: NDArray[np.uint8]) -> list[str]:
+    """Names of non-QR barcodes in the image (EAN-13, Code 128, ...), to tell a guard why a
+    picture holds no pass.  Only used on still images: it is too slow for every camera frame."""
+    if gray.ndim != 2 or gray.size == 0:
+        return []
+    results = zxingcpp.read_barcodes(np.ascontiguousarray(gray))
+    return [
+        str(result.format) for result in results if result.format != zxingcpp.BarcodeFormat.QRCode
+    ]

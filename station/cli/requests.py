@@ -11,13 +11,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from station.adapters.clock import parse_instant
 from station.adapters.image_file import load_grayscale
+from station.adapters.qr_zxing import other_barcode_formats
 from station.errors import Reject, TrustImportError
 from station.model import Check, VerificationResult
 from station.ports import SignerLookup
 from station.reasons import Reason
 from station.scan import read_codes
+from station.scan.preprocess import bounded
 from station.scan.strategy import STILL_BUDGET_S
 from station.trust.index import CertificateCache, TrustIndex
 from station.trust.sources import certificate_from_text
@@ -95,18 +100,26 @@ class RequestRunner:
     ) -> VerificationResult:
         now = at or self.verifier.clock.now()
         try:
-            texts = read_codes(load_grayscale(path), budget_s=STILL_BUDGET_S)
+            gray = load_grayscale(path)
         except Reject as exc:
             return build_result(
                 "unknown", [Check.failed("image", exc.reason, exc.detail)], now, None
             )
+        texts = read_codes(gray, budget_s=STILL_BUDGET_S)
         if not texts:
-            return build_result("unknown", [Check.failed("image", Reason.NO_CODE_FOUND)], now, None)
+            return build_result("unknown", [_no_code_check(gray)], now, None)
         if len(texts) > 1:
             check = Check.failed("image", Reason.SEVERAL_CODES, f"{len(texts)} codes")
             return build_result("unknown", [check], now, None)
         result = self.verifier.verify(texts[0], at=at, signers=signers)
         return _with_image_check(result)
+
+
+def _no_code_check(gray: NDArray[np.uint8]) -> Check:
+    others = other_barcode_formats(bounded(gray))
+    if others:
+        return Check.failed("image", Reason.NOT_A_QR_CODE, ", ".join(others))
+    return Check.failed("image", Reason.NO_CODE_FOUND)
 
 
 def _with_image_check(result: VerificationResult) -> VerificationResult:

@@ -6,16 +6,22 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import segno
 import zxingcpp
 
+from station.adapters.clock import SystemClock
+from station.cli.requests import Request, RequestRunner
 from station.issuer.dcc import issue_dcc, vaccination_payload
 from station.issuer.qr_image import qr_gray
 from station.scan import read_codes
 from station.scan.strategy import READERS
+from station.trust.index import TrustIndex
+from station.verify.verifier import Verifier
 
 NATIONAL_QR = (
     "079099012345|025123456|Trần Văn Bình|15041990|Nam|"
@@ -131,3 +137,13 @@ def test_shop_barcode_is_not_reported_as_a_qr_code() -> None:
     ean = zxingcpp.create_barcode("8934588012228", zxingcpp.BarcodeFormat.EAN13)
     image = np.asarray(zxingcpp.write_barcode_to_image(ean, scale=4))
     assert read_codes(image) == []
+
+
+def test_a_photo_of_a_shop_barcode_says_so(tmp_path: Path) -> None:
+    ean = zxingcpp.create_barcode("8934588012228", zxingcpp.BarcodeFormat.EAN13)
+    path = tmp_path / "ean.png"
+    cv2.imwrite(str(path), np.asarray(zxingcpp.write_barcode_to_image(ean, scale=4)))
+    runner = RequestRunner(Verifier(TrustIndex([]), SystemClock()))
+    result = runner.run(Request(1, image=str(path)))
+    assert result.status == "INVALID"
+    assert result.checks[0].code == "NOT_A_QR_CODE" and "EAN-13" in result.checks[0].message

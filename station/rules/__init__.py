@@ -1,0 +1,1 @@
+"""Business rules: CertLogic, the language the EU DCC acceptance rules are written in."""
