@@ -68,6 +68,10 @@ class Reason(StrEnum):
     SCHEMA_INVALID = "SCHEMA_INVALID"
     VALUE_NOT_IN_VALUE_SET = "VALUE_NOT_IN_VALUE_SET"
     CERTIFICATE_TYPE_AMBIGUOUS = "CERTIFICATE_TYPE_AMBIGUOUS"
+    # Business rules
+    RULE_FAILED = "RULE_FAILED"
+    RULE_OPEN = "RULE_OPEN"
+    NO_RULES_APPLY = "NO_RULES_APPLY"
 
 
 #: One table from reason to the verdict it forces.  A reason mapped to VALID never fails a pass.
@@ -113,6 +117,9 @@ REASON_STATUS: dict[Reason, Status] = {
     Reason.SCHEMA_INVALID: Status.INVALID,
     Reason.VALUE_NOT_IN_VALUE_SET: Status.INVALID,
     Reason.CERTIFICATE_TYPE_AMBIGUOUS: Status.INVALID,
+    Reason.RULE_FAILED: Status.INVALID,
+    Reason.RULE_OPEN: Status.CHECK_MANUALLY,
+    Reason.NO_RULES_APPLY: Status.CHECK_MANUALLY,
 }
 
 #: Plain-language messages for a guard (English; the GUI translates codes itself).
@@ -162,6 +169,9 @@ REASON_MESSAGES: dict[Reason, str] = {
     Reason.CERTIFICATE_TYPE_AMBIGUOUS: (
         "The pass must hold exactly one vaccination, test or recovery record."
     ),
+    Reason.RULE_FAILED: "The pass does not meet the rules that apply here.",
+    Reason.RULE_OPEN: "A rule could not be checked automatically: check the pass by hand.",
+    Reason.NO_RULES_APPLY: "No rules are set here for this kind of pass: check the pass by hand.",
 }
 
 #: Severity order used to pick the overall verdict from several failed checks.

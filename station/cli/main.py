@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from station import __version__
-from station.cli import demo_command, scan_command, trust_command, verify_command
+from station.cli import demo_command, rules_command, scan_command, trust_command, verify_command
 from station.errors import StationError
 
 
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     verify_command.add_parser(subparsers)
     scan_command.add_parser(subparsers)
+    rules_command.add_parser(subparsers)
     trust_command.add_parser(subparsers)
     demo_command.add_parser(subparsers)
     return parser
