@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from station.rules.profiles import Profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +19,6 @@ class VerifierConfig:
     max_inflated_bytes: int = 64 * 1024
     #: Tolerated clock difference for "issued in the future" (device clocks drift).
     clock_skew_seconds: int = 300
+    #: The station's business-rule profile (checkpoint, hospital visitor, ...); None = no rules
+    #: check, the verdict then says only whether the pass is authentic and in date.
+    rules: Profile | None = None

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 
 from station.adapters.clock import FixedClock, SystemClock, parse_instant
+from station.config import VerifierConfig
 from station.paths import data_dir, trust_db_path
 from station.ports import Clock, SignerLookup
+from station.rules.profiles import resolve_profile
 from station.store.trust import SqliteTrustStore
 from station.trust.certificate import load_trusted_certificate
 from station.trust.index import TrustIndex
@@ -24,11 +26,17 @@ def add_verifier_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="trust these signer certificates instead of the trust store (repeatable)",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME|FILE",
+        help="apply this business-rule profile (see `station rules list`); default: none",
+    )
 
 
 def build_verifier(args: argparse.Namespace) -> Verifier:
     clock: Clock = FixedClock(parse_instant(args.at)) if args.at else SystemClock()
-    return Verifier(_signers(args), clock)
+    profile = resolve_profile(args.profile) if args.profile else None
+    return Verifier(_signers(args), clock, VerifierConfig(rules=profile))
 
 
 def _signers(args: argparse.Namespace) -> SignerLookup:

@@ -1,13 +1,16 @@
 """The EU DCC verification pipeline: decoding stages, then independent validation checks.
 
 Check names (stable; the conformance scorer and the GUI rely on them):
-prefix, base45, decompress, cose, cbor, signature, expiry, key_usage, schema.
+prefix, base45, decompress, cose, cbor, signature, expiry, key_usage, schema, and `rules` when
+the station has a business-rule profile.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from station.config import VerifierConfig
@@ -15,6 +18,8 @@ from station.errors import Reject
 from station.model import Check, Holder, VerificationResult
 from station.ports import SignerLookup
 from station.reasons import Reason
+from station.rules.profiles import Profile
+from station.rules.runner import RulesOutcome
 from station.trust.certificate import TrustedCertificate
 from station.verify import cose_signature, dcc_decode
 from station.verify.key_usage import check_key_usage
@@ -49,6 +54,9 @@ def verify_dcc(
         if problem
         else Check.passed("schema")
     )
+    if config.rules is not None:
+        outcome = _run_profile(config.rules, claims, cose.kid, now)
+        checks.append(outcome.to_check())
     details: dict[str, Any] = {
         "issuer_country": claims.issuer,
         "iat": claims.issued_at,
@@ -66,6 +74,26 @@ def verify_dcc(
         holder=holder_from_dcc(claims.certificate),
         details=details,
     )
+
+
+def _run_profile(
+    profile: Profile, claims: dcc_decode.CwtClaims, kid: bytes | None, now: datetime
+) -> RulesOutcome:
+    """The station profile's business rules on the payload, with the EU engine's external data."""
+    external = replace(
+        profile.external(now, issuer_country=claims.issuer or ""),
+        iat=_instant(claims.issued_at),
+        exp=_instant(claims.expires),
+        kid=base64.b64encode(kid).decode("ascii") if isinstance(kid, bytes) else "",
+    )
+    return profile.check(claims.certificate, external)
+
+
+def _instant(seconds: int | float) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _decode(
