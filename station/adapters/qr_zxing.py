@@ -16,12 +16,19 @@ from numpy.typing import NDArray
 #: too costs time on every frame.  A shop barcode then reads as "no code", which is the truth.
 _QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
+_GLOBAL = zxingcpp.Binarizer.GlobalHistogram
+_LOCAL = zxingcpp.Binarizer.LocalAverage
 
-def read_qr_bytes(gray: NDArray[np.uint8], *, thorough: bool = True) -> list[bytes]:
+
+def read_qr_bytes(
+    gray: NDArray[np.uint8], *, thorough: bool = True, global_threshold: bool = False
+) -> list[bytes]:
     """Raw payloads of every QR code zxing-cpp finds in an 8-bit grayscale image.
 
     `thorough=False` skips zxing's own downscaled and inverted passes: the fast path for a
     camera frame, where the read strategy decides which recoveries are worth their time.
+    `global_threshold` binarises with one histogram threshold for the whole image instead of
+    zxing's default local average, which reads blurred and noisy frames the default misses.
     """
     if gray.ndim != 2 or gray.size == 0:
         return []
@@ -31,6 +38,7 @@ def read_qr_bytes(gray: NDArray[np.uint8], *, thorough: bool = True) -> list[byt
         try_rotate=True,
         try_downscale=thorough,
         try_invert=thorough,
+        binarizer=_GLOBAL if global_threshold else _LOCAL,
     )
     return [bytes(result.bytes) for result in results if result.valid]
 
