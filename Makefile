@@ -33,6 +33,9 @@ conformance: setup
 bench: setup
 	$(BIN)/python bench/bench_verify.py
 	$(BIN)/python bench/bench_schema.py
+	$(BIN)/python bench/bench_scan.py
+	$(BIN)/python bench/bench_certlogic.py
+	$(BIN)/python bench/bench_rules.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
