@@ -54,14 +54,15 @@ def verify_dcc(
         if problem
         else Check.passed("schema")
     )
-    if config.rules is not None:
-        outcome = _run_profile(config.rules, claims, cose.kid, now)
-        checks.append(outcome.to_check())
     details: dict[str, Any] = {
         "issuer_country": claims.issuer,
         "iat": claims.issued_at,
         "exp": claims.expires,
     }
+    if config.rules is not None:
+        outcome = _run_profile(config.rules, claims, cose.kid, now)
+        checks.append(outcome.to_check())
+        details["rules"] = outcome.to_json()
     if signer is not None:
         details["signer_kid"] = signer.kid.hex()
         details["signer_country"] = signer.country

@@ -51,6 +51,8 @@ def test_checkpoint_profile_refuses_a_dose_older_than_a_year(es256_signer, now) 
     rules = result.check("rules")
     assert rules is not None and rules.code == Reason.RULE_FAILED
     assert "12 months" in rules.message
+    failed = [r for r in result.details["rules"]["rules"] if r["result"] == "FAIL"]
+    assert failed and failed[0]["descriptions"]["vi"]
     assert result.check("signature").ok is True  # type: ignore[union-attr]
 
 
