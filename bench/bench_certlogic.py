@@ -25,16 +25,14 @@ It always exits 0: it is a measurement, not a test.
 from __future__ import annotations
 
 import json
-import math
 import platform
-import statistics
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from timing import iterations_from_args, measure_rounds
+from timing import iterations_from_args, measure_rounds, percentiles
 
 from station.issuer.dcc import vaccination_payload
 from station.rules.certlogic import CertLogicError, evaluate
@@ -49,13 +47,6 @@ VALUE_SET_DIR = "data/eu-dcc-valuesets"
 VALIDATION_CLOCK = "2022-03-01T10:00:00Z"
 
 Call = Callable[[], object]
-
-
-def percentiles(samples: Sequence[int]) -> tuple[float, float]:
-    """Median and nearest-rank p95, in microseconds."""
-    ordered = sorted(samples)
-    rank = max(1, math.ceil(0.95 * len(ordered)))
-    return statistics.median(ordered) / 1000, ordered[rank - 1] / 1000
 
 
 def value_sets() -> dict[str, list[str]]:

@@ -21,15 +21,13 @@ It always exits 0: it is a measurement, not a test.
 from __future__ import annotations
 
 import functools
-import math
 import platform
-import statistics
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from timing import iterations_from_args, measure_rounds
+from timing import iterations_from_args, measure_rounds, percentiles
 
 from station.issuer.dcc import test_payload, vaccination_payload
 from station.reasons import Status
@@ -43,13 +41,6 @@ AT_VN = datetime(2022, 1, 14, 3, 0, tzinfo=UTC)
 AT_EU = datetime(2022, 4, 1, 12, 0, tzinfo=UTC)
 
 Call = Callable[[], object]
-
-
-def percentiles(samples: Sequence[int]) -> tuple[float, float]:
-    """Median and nearest-rank p95, in microseconds."""
-    ordered = sorted(samples)
-    rank = max(1, math.ceil(0.95 * len(ordered)))
-    return statistics.median(ordered) / 1000, ordered[rank - 1] / 1000
 
 
 def vaccinated(at: datetime) -> dict[str, Any]:

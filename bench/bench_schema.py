@@ -17,16 +17,14 @@ It always exits 0: it is a measurement, not a test.
 
 from __future__ import annotations
 
-import math
 import platform
-import statistics
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
-from timing import iterations_from_args, measure_rounds
+from timing import iterations_from_args, measure_rounds, percentiles
 
 from station.issuer.dcc import vaccination_payload
 from station.verify.schema import check_schema, load_dcc_schema
@@ -35,13 +33,6 @@ FULL_ITERATIONS = 3000
 QUICK_ITERATIONS = 300
 
 Call = Callable[[], object]
-
-
-def percentiles(samples: Sequence[int]) -> tuple[float, float]:
-    """Median and nearest-rank p95, in microseconds."""
-    ordered = sorted(samples)
-    rank = max(1, math.ceil(0.95 * len(ordered)))
-    return statistics.median(ordered) / 1000, ordered[rank - 1] / 1000
 
 
 def measure(

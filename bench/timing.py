@@ -7,6 +7,8 @@ Every case is timed once per round with the order rotated between rounds, so mac
 from __future__ import annotations
 
 import argparse
+import math
+import statistics
 import time
 from collections.abc import Callable, Sequence
 
@@ -30,6 +32,13 @@ def measure_rounds(
             fn()
             record(clock() - start)
     return samples
+
+
+def percentiles(samples: Sequence[int]) -> tuple[float, float]:
+    """Median and nearest-rank p95, in microseconds."""
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(0.95 * len(ordered)))
+    return statistics.median(ordered) / 1000, ordered[rank - 1] / 1000
 
 
 def iterations_from_args(
