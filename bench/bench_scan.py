@@ -23,26 +23,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scan_sets import SETS, Sample  # noqa: E402
+from scan_sets import SETS, Sample, read_with_opencv  # noqa: E402
 
 from station.scan import distinct_texts, read_codes  # noqa: E402
 from station.scan.preprocess import bounded, to_grayscale  # noqa: E402
 from station.scan.strategy import READERS  # noqa: E402
 
 Reader = Callable[[np.ndarray], list[str]]
-_ARUCO = cv2.QRCodeDetectorAruco()
 
 
 def opencv_reader(image: np.ndarray) -> list[str]:
-    try:
-        ok, texts, _, _ = _ARUCO.detectAndDecodeMulti(bounded(to_grayscale(image)))
-    except (cv2.error, UnicodeDecodeError):  # OpenCV decodes to str itself and fails on bytes
-        return []
-    return [t for t in texts if t] if ok else []
+    return read_with_opencv(bounded(to_grayscale(image)))
 
 
 def single(name: str) -> Reader:

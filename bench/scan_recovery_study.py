@@ -17,44 +17,26 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import cv2
 import numpy as np
-import zxingcpp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scan_sets import real_photos, synthetic  # noqa: E402
+from scan_sets import read_with_opencv, real_photos, synthetic  # noqa: E402
 
 from station.codec.text import qr_bytes_to_text  # noqa: E402
 from station.scan import preprocess  # noqa: E402
 from station.scan.preprocess import Gray, bounded, to_grayscale  # noqa: E402
-from station.scan.strategy import zbar, zxing_fast, zxing_thorough  # noqa: E402
+from station.scan.strategy import zbar, zxing_fast, zxing_global, zxing_thorough  # noqa: E402
 
 Reader = Callable[[Gray], list[bytes]]
-_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-
-
-def zxing_binarizer(binarizer: zxingcpp.Binarizer) -> Reader:
-    def read(gray: Gray) -> list[bytes]:
-        found = zxingcpp.read_barcodes(gray, formats=_QR, binarizer=binarizer, try_downscale=True)
-        return [bytes(r.bytes) for r in found if r.valid]
-
-    return read
-
-
-_ARUCO = cv2.QRCodeDetectorAruco()
 
 
 def opencv_aruco(gray: Gray) -> list[bytes]:
-    try:
-        ok, texts, _, _ = _ARUCO.detectAndDecodeMulti(gray)
-    except cv2.error:
-        return []
-    return [t.encode("utf-8") for t in texts if t] if ok else []
+    return [text.encode("utf-8") for text in read_with_opencv(gray)]
 
 
 READERS: dict[str, Reader] = {
     "zxing": zxing_thorough,
-    "zxing/global": zxing_binarizer(zxingcpp.Binarizer.GlobalHistogram),
+    "zxing/global": zxing_global,
     "zbar": zbar,
     "opencv": opencv_aruco,
 }

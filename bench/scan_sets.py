@@ -73,4 +73,16 @@ def real_photos() -> Iterator[Sample]:
             yield Sample(f"{folder}/{image_path.name}", image, expected, folder)
 
 
+_ARUCO = cv2.QRCodeDetectorAruco()
+
+
+def read_with_opencv(gray: np.ndarray[Any, Any]) -> list[str]:
+    """Texts OpenCV's Aruco-based QR detector reads: the third decoder the benchmarks compare."""
+    try:
+        ok, texts, _, _ = _ARUCO.detectAndDecodeMulti(gray)
+    except (cv2.error, UnicodeDecodeError):  # OpenCV decodes to str itself and fails on bytes
+        return []
+    return [t for t in texts if t] if ok else []
+
+
 SETS = {"dgc_pngs": dgc_pngs, "synthetic": synthetic, "real_photos": real_photos}
