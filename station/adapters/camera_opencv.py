@@ -13,7 +13,7 @@ from typing import Any
 
 import cv2
 
-from station.scan.frames import Frame, SignalMonitor, SourceState
+from station.scan.frames import Frame, RetrySchedule, SignalMonitor, SourceState
 
 
 def quiet_opencv_log() -> None:
@@ -42,11 +42,10 @@ class OpenCvCamera:
         self._device = device
         self._settings = ((cv2.CAP_PROP_FRAME_WIDTH, width), (cv2.CAP_PROP_FRAME_HEIGHT, height))
         self._fps = fps
-        self._retry_s = retry_s
+        self._retries = RetrySchedule(retry_s)
         self._clock = clock
         self._capture: Any = None
         self._state = SourceState.STARTING
-        self._next_attempt = 0.0
         self._failed_grabs = 0
         self._index = 0
         self._monitor = SignalMonitor()
@@ -80,10 +79,8 @@ class OpenCvCamera:
             self._capture = None
 
     def _open(self) -> bool:
-        now = self._clock()
-        if now < self._next_attempt:
+        if not self._retries.due(self._clock()):
             return False
-        self._next_attempt = now + self._retry_s
         quiet_opencv_log()
         capture = cv2.VideoCapture(self._device)
         if not capture.isOpened():

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from station.scan.frames import Frame, SignalMonitor, SourceState
+from station.scan.frames import Frame, RetrySchedule, SignalMonitor, SourceState
 
 
 class PiCameraSource:
@@ -26,11 +26,10 @@ class PiCameraSource:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._size = (width, height)
-        self._retry_s = retry_s
+        self._retries = RetrySchedule(retry_s)
         self._clock = clock
         self._camera: Any = None
         self._state = SourceState.STARTING
-        self._next_attempt = 0.0
         self._index = 0
         self._monitor = SignalMonitor()
         self.problem = ""
@@ -66,10 +65,8 @@ class PiCameraSource:
                 self._camera = None
 
     def _open(self) -> bool:
-        now = self._clock()
-        if now < self._next_attempt:
+        if not self._retries.due(self._clock()):
             return False
-        self._next_attempt = now + self._retry_s
         try:
             from picamera2 import Picamera2  # type: ignore[import-not-found]
         except ImportError:

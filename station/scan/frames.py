@@ -73,3 +73,19 @@ class SignalMonitor:
         ):
             return SourceState.NO_SIGNAL
         return SourceState.LIVE
+
+
+@dataclass(slots=True)
+class RetrySchedule:
+    """Allows one attempt to open a device per `interval_s`, so a missing camera is retried
+    by itself without hammering its driver."""
+
+    interval_s: float
+    _next_attempt: float = field(default=0.0, init=False)
+
+    def due(self, now: float) -> bool:
+        """True (and the next attempt pushed back) when an attempt may be made at `now`."""
+        if now < self._next_attempt:
+            return False
+        self._next_attempt = now + self.interval_s
+        return True
