@@ -38,7 +38,10 @@ class FrameSource(Protocol):
 
     `read()` returns the next frame, or None when none is available now; `state` then says why.
     It never raises for a missing or vanished device: it reports DISCONNECTED and reconnects.
+    `problem` says why in plain words when the state is not LIVE ("" when nothing is known).
     """
+
+    problem: str
 
     @property
     def name(self) -> str: ...

@@ -49,6 +49,7 @@ class OpenCvCamera:
         self._failed_grabs = 0
         self._index = 0
         self._monitor = SignalMonitor()
+        self.problem = ""
 
     @property
     def name(self) -> str:
@@ -85,6 +86,7 @@ class OpenCvCamera:
         capture = cv2.VideoCapture(self._device)
         if not capture.isOpened():
             capture.release()
+            self.problem = f"cannot open camera {self._device}"
             self._state = SourceState.DISCONNECTED
             return False
         for prop, value in self._settings:
@@ -94,9 +96,11 @@ class OpenCvCamera:
         capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         self._capture = capture
         self._failed_grabs = 0
+        self.problem = ""
         self._state = SourceState.LIVE
         return True
 
     def _drop(self) -> None:
+        self.problem = "the camera stopped delivering frames"
         self.close()
         self._state = SourceState.DISCONNECTED

@@ -235,8 +235,7 @@ class ScanLoop:
         state = self.source.state
         if state is not self._state:
             self._state = state
-            problem = str(getattr(self.source, "problem", ""))
-            self._publish(StateChange(state, problem, self._clock()))
+            self._publish(StateChange(state, self.source.problem, self._clock()))
 
     def _publish(self, event: ScanEvent | None) -> None:
         """Hand an event to the consumer; if nobody reads for a long time, keep the newest."""
