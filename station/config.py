@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from station.rules.profiles import Profile
@@ -22,3 +22,6 @@ class VerifierConfig:
     #: The station's business-rule profile (checkpoint, hospital visitor, ...); None = no rules
     #: check, the verdict then says only whether the pass is authentic and in date.
     rules: Profile | None = None
+    #: What stale trust data does to a verdict: "warn" keeps the verdict and marks it (details
+    #: `data.stale`), "refuse" turns every verdict into CHECK_MANUALLY until a sync succeeds.
+    stale_data_policy: Literal["warn", "refuse"] = "warn"

@@ -15,5 +15,16 @@ def data_dir(override: str | None = None) -> Path:
     return Path(chosen)
 
 
+def cache_db_path(base: Path) -> Path:
+    """The offline cache: signers, revocations, status list, rules and sync state."""
+    return base / "cache.sqlite"
+
+
 def trust_db_path(base: Path) -> Path:
-    return base / "trust.sqlite"
+    """Where trusted signer certificates are kept: the cache's signer table."""
+    return cache_db_path(base)
+
+
+def enrollment_path(base: Path) -> Path:
+    """The station's identity at its hub (0600): present only on an enrolled station."""
+    return base / "enrollment.json"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -13,6 +14,7 @@ from station.trust.certificate import TrustedCertificate
 
 if TYPE_CHECKING:  # the scan package imports this module; annotations only need the names
     from station.scan.frames import Frame, SourceState
+    from station.verify.revocation import HashType
 
 
 class Clock(Protocol):
@@ -25,6 +27,48 @@ class SignerLookup(Protocol):
     """Finds every trusted signer certificate that carries a kid."""
 
     def signers_for(self, kid: bytes) -> Sequence[TrustedCertificate]: ...
+
+
+class WithdrawnSigners(Protocol):
+    """Knows the kids of signer certificates the trust list once held and then withdrew, so a
+    pass they signed reads "issuer key withdrawn" rather than "unknown issuer"."""
+
+    def was_removed(self, kid: bytes) -> bool: ...
+
+
+class RevocationMatch(Protocol):
+    @property
+    def hash_type(self) -> HashType: ...
+
+
+class RevocationLookup(Protocol):
+    """The synced revocation list. `available` is False until it was synced once: without it a
+    pass cannot be called "not revoked", so no revocation check is reported at all."""
+
+    @property
+    def available(self) -> bool: ...
+
+    def find(self, kid: bytes, hashes: Mapping[HashType, bytes]) -> RevocationMatch | None: ...
+
+
+class DataHealth(Protocol):
+    """How fresh the station's synced data is; verdicts carry it so a guard sees stale data."""
+
+    @property
+    def stale(self) -> bool: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TrustSources:
+    """Everything a verification consults besides the pass: signers, and, on a managed
+    station, the revocation list, withdrawn signers and the data's freshness."""
+
+    signers: SignerLookup
+    revocations: RevocationLookup | None = None
+    withdrawn: WithdrawnSigners | None = None
+    health: Callable[[], DataHealth] | None = None
 
 
 class QrReader(Protocol):

@@ -68,6 +68,10 @@ class Reason(StrEnum):
     SCHEMA_INVALID = "SCHEMA_INVALID"
     VALUE_NOT_IN_VALUE_SET = "VALUE_NOT_IN_VALUE_SET"
     CERTIFICATE_TYPE_AMBIGUOUS = "CERTIFICATE_TYPE_AMBIGUOUS"
+    # Revocation and data freshness
+    REVOKED = "REVOKED"
+    SIGNER_REVOKED = "SIGNER_REVOKED"
+    DATA_STALE = "DATA_STALE"
     # Business rules
     RULE_FAILED = "RULE_FAILED"
     RULE_OPEN = "RULE_OPEN"
@@ -117,6 +121,9 @@ REASON_STATUS: dict[Reason, Status] = {
     Reason.SCHEMA_INVALID: Status.INVALID,
     Reason.VALUE_NOT_IN_VALUE_SET: Status.INVALID,
     Reason.CERTIFICATE_TYPE_AMBIGUOUS: Status.INVALID,
+    Reason.REVOKED: Status.INVALID,
+    Reason.SIGNER_REVOKED: Status.INVALID,
+    Reason.DATA_STALE: Status.CHECK_MANUALLY,
     Reason.RULE_FAILED: Status.INVALID,
     Reason.RULE_OPEN: Status.CHECK_MANUALLY,
     Reason.NO_RULES_APPLY: Status.CHECK_MANUALLY,
@@ -169,6 +176,9 @@ REASON_MESSAGES: dict[Reason, str] = {
     Reason.CERTIFICATE_TYPE_AMBIGUOUS: (
         "The pass must hold exactly one vaccination, test or recovery record."
     ),
+    Reason.REVOKED: "This pass has been revoked by its issuer: do not accept it.",
+    Reason.SIGNER_REVOKED: "The issuer key that signed this pass has been withdrawn.",
+    Reason.DATA_STALE: "The station's trust data is out of date: check the pass by hand.",
     Reason.RULE_FAILED: "The pass does not meet the rules that apply here.",
     Reason.RULE_OPEN: "A rule could not be checked automatically: check the pass by hand.",
     Reason.NO_RULES_APPLY: "No rules are set here for this kind of pass: check the pass by hand.",

@@ -112,3 +112,10 @@ class RollbackAttempt(SyncError):
 class DataExpired(SyncError):
     code = "DATA_EXPIRED"
     default_message = "The backend's data has passed its expiry date; it was refused."
+
+
+class CacheWriteFailed(SyncError):
+    code = "CACHE_WRITE_FAILED"
+    default_message = (
+        "The station could not store the update (disk full or busy); kept the old data."
+    )

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib.metadata import entry_points
 
 from station import __version__
-from station.cli import demo_command, rules_command, scan_command, trust_command, verify_command
+from station.cli import (
+    demo_command,
+    rules_command,
+    scan_command,
+    status_command,
+    trust_command,
+    verify_command,
+)
 from station.errors import StationError
+
+PLUGIN_GROUP = "checkpoint_station.commands"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     rules_command.add_parser(subparsers)
     trust_command.add_parser(subparsers)
     demo_command.add_parser(subparsers)
+    status_command.add_parser(subparsers)
+    _add_plugin_commands(subparsers)
     return parser
+
+
+def _add_plugin_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Commands other packages register (sync, hub, app) without the core importing them."""
+    for entry in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+        try:
+            add_parser = entry.load()
+        except ImportError:
+            continue  # a partial install without that package: the core commands still work
+        add_parser(subparsers)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 
 from station.adapters.clock import FixedClock, SystemClock, parse_instant
+from station.cache.catalogue import SYNCED_SOURCES
+from station.cache.database import open_cache
+from station.cache.trust_view import CachedTrust
 from station.config import VerifierConfig
-from station.paths import data_dir, trust_db_path
-from station.ports import Clock, SignerLookup
+from station.paths import cache_db_path, data_dir, enrollment_path
+from station.ports import Clock, SignerLookup, TrustSources
 from station.rules.profiles import resolve_profile
-from station.store.trust import SqliteTrustStore
 from station.trust.certificate import load_trusted_certificate
 from station.trust.index import TrustIndex
 from station.trust.sources import certificates_from_file
@@ -36,13 +38,22 @@ def add_verifier_options(parser: argparse.ArgumentParser) -> None:
 def build_verifier(args: argparse.Namespace) -> Verifier:
     clock: Clock = FixedClock(parse_instant(args.at)) if args.at else SystemClock()
     profile = resolve_profile(args.profile) if args.profile else None
-    return Verifier(_signers(args), clock, VerifierConfig(rules=profile))
+    return Verifier(_trust(args), clock, VerifierConfig(rules=profile))
 
 
-def _signers(args: argparse.Namespace) -> SignerLookup:
-    if not args.trust_cert:
-        return SqliteTrustStore(trust_db_path(data_dir(args.data_dir))).index()
+def _trust(args: argparse.Namespace) -> TrustSources:
+    """The cache (signers, revocations, freshness), or only the certificates given on the
+    command line. Data age is judged by the wall clock even when `--at` replays a past time."""
+    if args.trust_cert:
+        return TrustSources(_given_signers(args.trust_cert))
+    base = data_dir(args.data_dir)
+    expected = SYNCED_SOURCES if enrollment_path(base).exists() else ()
+    view = CachedTrust(open_cache(cache_db_path(base)), SystemClock(), expected_sources=expected)
+    return view.sources()
+
+
+def _given_signers(names: list[str]) -> SignerLookup:
     certificates = []
-    for name in args.trust_cert:
+    for name in names:
         certificates += [load_trusted_certificate(der) for der in certificates_from_file(name)]
     return TrustIndex(certificates)

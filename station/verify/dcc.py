@@ -1,8 +1,9 @@
 """The EU DCC verification pipeline: decoding stages, then independent validation checks.
 
 Check names (stable; the conformance scorer and the GUI rely on them):
-prefix, base45, decompress, cose, cbor, signature, expiry, key_usage, schema, and `rules` when
-the station has a business-rule profile.
+prefix, base45, decompress, cose, cbor, signature, expiry, key_usage, schema; `revocation` once
+the station holds a synced revocation list; `rules` when the station has a business-rule
+profile; `data` when stale trust data must refuse verdicts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from station.config import VerifierConfig
 from station.errors import Reject
 from station.model import Check, Holder, VerificationResult
-from station.ports import SignerLookup
+from station.ports import DataHealth, RevocationLookup, TrustSources
 from station.reasons import Reason
 from station.rules.profiles import Profile
 from station.rules.runner import RulesOutcome
@@ -24,6 +25,7 @@ from station.trust.certificate import TrustedCertificate
 from station.verify import cose_signature, dcc_decode
 from station.verify.key_usage import check_key_usage
 from station.verify.outcome import build_result
+from station.verify.revocation import revocation_hashes
 from station.verify.schema import check_schema
 from station.verify.validity import check_validity_period
 
@@ -34,16 +36,16 @@ CHECK_NAMES = DECODE_STAGES + VALIDATION_CHECKS
 
 
 def verify_dcc(
-    text: str, signers: SignerLookup, now: datetime, config: VerifierConfig
+    text: str, trust: TrustSources, now: datetime, config: VerifierConfig
 ) -> VerificationResult:
-    """Verify an `HC1:` text at the instant `now` against `signers`."""
+    """Verify an `HC1:` text at the instant `now` against the trust sources."""
     checks: list[Check] = []
     decoded = _decode(text, config, checks)
     if decoded is None:
         checks += [Check.skipped(name) for name in CHECK_NAMES[len(checks) :]]
         return build_result(FORMAT, checks, now, text)
     cose, claims = decoded
-    signature_check, verified_by = _signature_check(cose, signers)
+    signature_check, verified_by = _signature_check(cose, trust)
     signer = choose_signer(verified_by, claims, now, config)
     checks.append(signature_check)
     checks.append(_expiry_check(claims, now, signer, config))
@@ -59,6 +61,8 @@ def verify_dcc(
         "iat": claims.issued_at,
         "exp": claims.expires,
     }
+    if trust.revocations is not None and trust.revocations.available:
+        checks.append(_revocation_check(trust.revocations, cose, claims))
     if config.rules is not None:
         outcome = _run_profile(config.rules, claims, cose.kid, now)
         checks.append(outcome.to_check())
@@ -66,6 +70,8 @@ def verify_dcc(
     if signer is not None:
         details["signer_kid"] = signer.kid.hex()
         details["signer_country"] = signer.country
+    if trust.health is not None:
+        checks += _data_health(trust.health(), config, details)
     return build_result(
         FORMAT,
         checks,
@@ -129,7 +135,7 @@ def _bounded_prefix(text: str, max_chars: int) -> str:
 
 
 def _signature_check(
-    cose: dcc_decode.CoseSign1, signers: SignerLookup
+    cose: dcc_decode.CoseSign1, trust: TrustSources
 ) -> tuple[Check, tuple[TrustedCertificate, ...]]:
     try:
         alg = cose_signature.require_alg(cose.alg)
@@ -138,11 +144,38 @@ def _signature_check(
         return Check.failed("signature", exc.reason, exc.detail), ()
     message = cose_signature.sig_structure(cose.protected_bytes, cose.payload)
     outcome = cose_signature.verify_against_candidates(
-        alg, signers.signers_for(kid), cose.signature, message
+        alg, trust.signers.signers_for(kid), cose.signature, message
     )
+    withdrawn = trust.withdrawn
+    if outcome.failure is not None and outcome.failure.reason is Reason.KID_UNKNOWN:
+        if withdrawn is not None and withdrawn.was_removed(kid):
+            return Check.failed("signature", Reason.SIGNER_REVOKED), ()
     if outcome.failure is not None:
         return Check.failed("signature", outcome.failure.reason, outcome.failure.detail), ()
     return Check.passed("signature"), outcome.verified_by
+
+
+def _revocation_check(
+    revocations: RevocationLookup, cose: dcc_decode.CoseSign1, claims: dcc_decode.CwtClaims
+) -> Check:
+    """Blocked by the revocation list under the pass's kid (or the EU's UNKNOWN_KID)?"""
+    kid = cose.kid if isinstance(cose.kid, bytes) else b""
+    hashes = revocation_hashes(claims.certificate, cose.signature, cose.alg)
+    match = revocations.find(kid, hashes)
+    if match is not None:
+        return Check.failed("revocation", Reason.REVOKED, f"matched by {match.hash_type.name}")
+    return Check.passed("revocation")
+
+
+def _data_health(
+    health: DataHealth, config: VerifierConfig, details: dict[str, Any]
+) -> list[Check]:
+    """Record the data's freshness in the verdict; under the "refuse" policy stale data
+    turns the verdict into CHECK_MANUALLY."""
+    details["data"] = health.to_json()
+    if health.stale and config.stale_data_policy == "refuse":
+        return [Check.failed("data", Reason.DATA_STALE)]
+    return []
 
 
 def choose_signer(

@@ -13,12 +13,12 @@ from datetime import datetime
 
 from station.config import VerifierConfig
 from station.model import Check, VerificationResult
-from station.ports import SignerLookup
+from station.ports import TrustSources
 from station.reasons import Reason
 from station.verify import dcc
 from station.verify.outcome import build_result
 
-VerifyFunction = Callable[[str, SignerLookup, datetime, VerifierConfig], VerificationResult]
+VerifyFunction = Callable[[str, TrustSources, datetime, VerifierConfig], VerificationResult]
 _HCERT_SHAPE = re.compile(r"^HC[0-9A-Z]:")
 
 

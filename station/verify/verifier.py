@@ -6,23 +6,31 @@ receive the validation instant as a value.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from station.config import VerifierConfig
 from station.model import VerificationResult
-from station.ports import Clock, SignerLookup
+from station.ports import Clock, SignerLookup, TrustSources
 from station.verify.router import route, unrecognised
 
 
 class Verifier:
-    """Verifies scanned texts against a signer lookup at the clock's time."""
+    """Verifies scanned texts against the trust sources at the clock's time."""
 
     def __init__(
-        self, signers: SignerLookup, clock: Clock, config: VerifierConfig | None = None
+        self,
+        signers: SignerLookup | TrustSources,
+        clock: Clock,
+        config: VerifierConfig | None = None,
     ) -> None:
-        self.signers = signers
+        self.trust = signers if isinstance(signers, TrustSources) else TrustSources(signers)
         self.clock = clock
         self.config = config or VerifierConfig()
+
+    @property
+    def signers(self) -> SignerLookup:
+        return self.trust.signers
 
     def verify(
         self, text: str, *, at: datetime | None = None, signers: SignerLookup | None = None
@@ -32,4 +40,7 @@ class Verifier:
         family = route(text)
         if family is None:
             return unrecognised(text, now, self.config)
-        return family.verify(text, signers or self.signers, now, self.config)
+        trust = self.trust
+        if signers is not None:  # a request's own trust list replaces the store's signer view
+            trust = replace(trust, signers=signers, withdrawn=None)
+        return family.verify(text, trust, now, self.config)

@@ -1,0 +1,15 @@
+"""The data sources a managed station keeps fresh, by the names sync state and status use."""
+
+from __future__ import annotations
+
+#: In the order a sync pass visits them and `station status` lists them.
+SYNCED_SOURCES: tuple[str, ...] = ("trust-list", "revocations", "rules", "valuesets", "status-list")
+
+#: What each source is, in the words a guard or technician reads on the status screen.
+SOURCE_TITLES: dict[str, str] = {
+    "trust-list": "Trusted pass issuers",
+    "revocations": "Revoked passes",
+    "rules": "Entry rules",
+    "valuesets": "Vaccine and test codes",
+    "status-list": "National health status list",
+}

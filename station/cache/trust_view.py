@@ -1,0 +1,92 @@
+"""The cache seen as the verifier's trust sources, kept current while another process syncs.
+
+`station sync --daemon` (or the app's sync worker) commits to the cache file while a long-lived
+verifier (`station scan`, the kiosk app) reads it. SQLite's `PRAGMA data_version` changes when
+another connection commits, so each lookup costs one cheap pragma, and the signer index and the
+health summary are rebuilt only after a sync actually changed something.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+
+from station.cache.database import CacheDatabase
+from station.cache.freshness import FreshnessPolicy, StationHealth, assess
+from station.cache.revocations import RevocationCache, RevocationHit
+from station.cache.signers import SignerCache
+from station.cache.sync_state import SyncStateStore
+from station.ports import Clock, TrustSources
+from station.trust.certificate import TrustedCertificate
+from station.trust.index import TrustIndex
+from station.verify.revocation import HashType
+
+REVOCATION_SOURCE = "revocations"
+#: Ages grow with time even when nothing is committed: recompute health at least this often.
+HEALTH_TTL_S = 30.0
+
+
+class CachedTrust:
+    """Signer lookup, revocation lookup, withdrawn signers and data health over one cache.
+
+    One instance per thread (SQLite connections are not shared between threads).
+    """
+
+    def __init__(
+        self,
+        cache: CacheDatabase,
+        clock: Clock,
+        *,
+        expected_sources: Iterable[str] = (),
+        policy: FreshnessPolicy | None = None,
+    ) -> None:
+        self.cache = cache
+        self.clock = clock
+        self.expected_sources = tuple(expected_sources)
+        self.policy = policy or FreshnessPolicy()
+        self._signers = SignerCache(cache)
+        self._revocations = RevocationCache(cache)
+        self._seen_version: int | None = None
+        self._index = TrustIndex()
+        self._revocations_available = False
+        self._health: StationHealth | None = None
+        self._health_at = 0.0
+
+    def sources(self) -> TrustSources:
+        return TrustSources(signers=self, revocations=self, withdrawn=self, health=self.health)
+
+    # SignerLookup
+    def signers_for(self, kid: bytes) -> Sequence[TrustedCertificate]:
+        self._refresh()
+        return self._index.signers_for(kid)
+
+    # WithdrawnSigners
+    def was_removed(self, kid: bytes) -> bool:
+        return self._signers.was_removed(kid)
+
+    # RevocationLookup
+    @property
+    def available(self) -> bool:
+        self._refresh()
+        return self._revocations_available
+
+    def find(self, kid: bytes, hashes: Mapping[HashType, bytes]) -> RevocationHit | None:
+        return self._revocations.find(kid, hashes)
+
+    def health(self) -> StationHealth:
+        self._refresh()
+        if self._health is None or time.monotonic() - self._health_at > HEALTH_TTL_S:
+            states = SyncStateStore(self.cache).all()
+            self._health = assess(states, self.expected_sources, self.policy, self.clock.now())
+            self._health_at = time.monotonic()
+        return self._health
+
+    def _refresh(self) -> None:
+        version = int(self.cache.conn.execute("PRAGMA data_version").fetchone()[0])
+        if version == self._seen_version:
+            return
+        self._seen_version = version
+        self._index = self._signers.index()
+        state = SyncStateStore(self.cache).get(REVOCATION_SOURCE)
+        self._revocations_available = bool(state and state.last_success_at)
+        self._health = None

@@ -1,0 +1,109 @@
+"""`station enroll` and `station sync [--daemon]`, registered as `station` subcommands.
+
+They live in `sync/` because they speak HTTP; the `station` command finds them through the
+`checkpoint_station.commands` entry points, so the core never imports this package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from station.adapters.clock import SystemClock
+from station.cache.database import open_cache
+from station.paths import cache_db_path, data_dir
+from sync.context import SyncContext
+from sync.enrollment import enroll, load_enrollment, save_enrollment
+from sync.errors import SyncError
+from sync.runner import SOURCES, SourceOutcome, sync_sources
+from sync.scheduler import Schedule, run_daemon
+
+HUB_CA_FILE = "hub-ca.pem"
+
+
+def add_enroll_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("enroll", help="register this station with a hub")
+    parser.add_argument("--hub", required=True, help="hub URL, e.g. https://hub.example:8700")
+    parser.add_argument("--code", required=True, help="one-time enrollment code from the hub")
+    parser.add_argument(
+        "--pin", required=True, help="the hub key's SHA-256 fingerprint, as the hub printed it"
+    )
+    parser.add_argument("--ca", help="the hub's TLS certificate authority (PEM) to pin")
+    parser.add_argument("--name", default="", help="a name for this station (e.g. gate-1)")
+    parser.set_defaults(handler=run_enroll)
+
+
+def add_sync_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("sync", help="update trust data from the hub")
+    parser.add_argument(
+        "--source", action="append", choices=list(SOURCES), help="only this source (repeatable)"
+    )
+    parser.add_argument("--daemon", action="store_true", help="keep syncing on a schedule")
+    parser.add_argument(
+        "--interval", type=float, default=15.0, help="minutes between syncs (daemon)"
+    )
+    parser.set_defaults(handler=run_sync)
+
+
+def run_enroll(args: argparse.Namespace) -> int:
+    base = data_dir(args.data_dir)
+    ca_file = _keep_ca(args.ca, base) if args.ca else None
+    try:
+        enrollment = enroll(
+            args.hub, args.code, args.pin, name=args.name, ca_file=ca_file, now=SystemClock().now()
+        )
+    except SyncError as exc:
+        print(f"station: enrollment failed: {exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+    path = save_enrollment(enrollment, base)
+    print(f"Enrolled as {enrollment.station_id} at {enrollment.hub_url} ({path})")
+    return 0
+
+
+def _keep_ca(source: str, base: Path) -> str:
+    """Copy the CA into the data folder, so the pin survives the operator's file moving away."""
+    base.mkdir(parents=True, exist_ok=True)
+    target = base / HUB_CA_FILE
+    shutil.copyfile(source, target)
+    return str(target)
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    base = data_dir(args.data_dir)
+    try:
+        enrollment = load_enrollment(base)
+    except SyncError as exc:
+        print(f"station: {exc.message}", file=sys.stderr)
+        return 2
+    cache = open_cache(cache_db_path(base))
+    try:
+        with enrollment.client() as client:
+            ctx = SyncContext(client, cache, enrollment.pinned_keys(), SystemClock())
+            if args.daemon:
+                return _daemon(ctx, args)
+            outcomes = sync_sources(ctx, args.source)
+            _print(outcomes)
+            return 0 if all(outcome.ok for outcome in outcomes) else 1
+    finally:
+        cache.close()
+
+
+def _daemon(ctx: SyncContext, args: argparse.Namespace) -> int:
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    schedule = Schedule(interval=timedelta(minutes=args.interval))
+    print(f"station: syncing every {args.interval:g} min; Ctrl-C to stop", flush=True)
+    run_daemon(ctx, stop, names=args.source, schedule=schedule, on_outcomes=_print)
+    return 0
+
+
+def _print(outcomes: list[SourceOutcome]) -> None:
+    for outcome in outcomes:
+        print(outcome.summary(), flush=True)

@@ -1,0 +1,63 @@
+"""What every source's sync step needs: the backend, the cache, the pinned keys and the time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from station.cache.database import CacheDatabase
+from station.cache.sync_state import SourceState, SyncStateStore
+
+from station.ports import Clock
+from sync.bundle import Bundle, verify_bundle
+from sync.errors import DataExpired, RollbackAttempt
+from sync.http import BackendClient
+
+
+@dataclass(frozen=True, slots=True)
+class SyncContext:
+    """The collaborators of one sync run (one backend, one cache)."""
+
+    client: BackendClient
+    cache: CacheDatabase
+    pinned_keys: Mapping[str, ec.EllipticCurvePublicKey]
+    clock: Clock
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def state(self, source: str) -> SourceState | None:
+        return SyncStateStore(self.cache).get(source)
+
+    def verified_bundle(self, token: bytes, source: str) -> Bundle:
+        """A bundle signed by a pinned key, of `source`, and not past its expiry date."""
+        bundle = verify_bundle(token, self.pinned_keys, source)
+        if bundle.expires_at <= self.now():
+            raise DataExpired(
+                f"{source} version {bundle.version} expired {bundle.expires_at:%Y-%m-%d}"
+            )
+        return bundle
+
+
+def require_not_older(source: str, offered: int, held: int | None) -> None:
+    """Refuse data older than what the cache already holds (a replayed, correctly signed list)."""
+    if held is not None and offered < held:
+        raise RollbackAttempt(f"{source}: offered version {offered}, the station has {held}")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """What one source's successful sync changed."""
+
+    source: str
+    version: int | None
+    added: int = 0
+    removed: int = 0
+    unchanged: bool = False
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return f"{self.source}: up to date (version {self.version})"
+        return f"{self.source}: version {self.version}, +{self.added} −{self.removed}"
