@@ -44,7 +44,7 @@ class Backoff:
     def delay(self, failures: int, retry_after_s: float | None, rng: random.Random) -> timedelta:
         if retry_after_s is not None:
             return timedelta(seconds=max(retry_after_s, 1.0))
-        doubled = self.base * (2 ** min(max(failures - 1, 0), 16))
+        doubled: timedelta = self.base * int(2 ** min(max(failures - 1, 0), 16))
         return min(doubled, self.ceiling) * rng.uniform(0.5, 1.5)
 
 

@@ -23,6 +23,7 @@ from station.store.db import connect
 #: Page cache per connection. Large enough that a 10 k-entry delta on a 10 M-row table stays in
 #: memory, small enough for a 1 GB kiosk. SQLite's sorter uses the same budget.
 CACHE_SIZE_KIB = 32 * 1024
+SYNC_STATE_TABLE = "sync_state"
 #: After a big load the WAL file is cut back to this size instead of keeping its peak size.
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
@@ -61,15 +62,18 @@ class CacheDatabase:
     def schema_version(self) -> int:
         return _user_version(self.conn)
 
-    def content_digest(self) -> str:
+    def content_digest(self, *, include_sync_state: bool = True) -> str:
         """SHA-256 over every cache table's rows in a fixed order.
 
         Two caches with the same digest hold the same data, byte for byte; this is how a failed
-        sync is shown to have left the cache exactly as it was. It reads every row, so on a
-        full-size revocation list it takes a while: it is a check, not something to run per scan.
+        sync is shown to have left the cache exactly as it was (without the sync state, which a
+        failure updates on purpose to say why). It reads every row, so on a full-size
+        revocation list it takes a while: it is a check, not something to run per scan.
         """
         digest = hashlib.sha256()
         for table, order in TABLE_ORDER:
+            if table == SYNC_STATE_TABLE and not include_sync_state:
+                continue
             digest.update(_encode(table))
             for row in self.conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):
                 digest.update(b"(" + b"".join(_encode(value) for value in row) + b")")

@@ -2,7 +2,8 @@
 
 `station sync --daemon` (or the app's sync worker) commits to the cache file while a long-lived
 verifier (`station scan`, the kiosk app) reads it. SQLite's `PRAGMA data_version` changes when
-another connection commits, so each lookup costs one cheap pragma, and the signer index and the
+another connection commits (and `total_changes` when this one writes), so each lookup costs one
+cheap pragma, and the signer index and the
 health summary are rebuilt only after a sync actually changed something.
 """
 
@@ -46,7 +47,7 @@ class CachedTrust:
         self.policy = policy or FreshnessPolicy()
         self._signers = SignerCache(cache)
         self._revocations = RevocationCache(cache)
-        self._seen_version: int | None = None
+        self._seen_version: tuple[int, int] | None = None
         self._index = TrustIndex()
         self._revocations_available = False
         self._health: StationHealth | None = None
@@ -82,7 +83,9 @@ class CachedTrust:
         return self._health
 
     def _refresh(self) -> None:
-        version = int(self.cache.conn.execute("PRAGMA data_version").fetchone()[0])
+        conn = self.cache.conn
+        # data_version moves on commits by other connections, total_changes on this one's own.
+        version = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
         if version == self._seen_version:
             return
         self._seen_version = version

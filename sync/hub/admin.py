@@ -1,0 +1,156 @@
+"""What an operator changes on the hub: signers, rules, value sets, revocations, status list.
+
+Every method is one transaction that publishes under a new version of the source it touches,
+or changes nothing (and keeps the version) when there is nothing new.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from station.cache.status_key import KdfParams, derive_status_key
+from station.trust.certificate import load_trusted_certificate
+from station.verify.revocation import revocation_hashes_for_text
+from sync.hub import content, dscs, revocations, status_list
+from sync.hub.base import HubBase
+from sync.hub.dscs import MANUAL, Dsc
+from sync.hub.revocations import RevocationEntry
+from sync.hub.status_list import StatusEntry
+from sync.hub.store import current_version, set_floor, version_floor
+
+
+class HubAdmin(HubBase):
+    """Admin operations of the hub (the CLI is a thin layer over these)."""
+
+    # --- signer certificates ---------------------------------------------------------------
+
+    def add_dscs(self, ders: Sequence[bytes], origin: str = MANUAL) -> int:
+        """Publish signer certificates (DER); returns how many were not already current."""
+        certs = [load_trusted_certificate(der) for der in ders]
+        return self._change(
+            "trust-list", lambda conn, _v: dscs.add(conn, certs, origin, self.now())
+        )
+
+    def remove_dsc(self, kid_or_fingerprint: str) -> int:
+        """Withdraw the current certificates with that kid or SHA-256 fingerprint."""
+        return self._change(
+            "trust-list", lambda conn, _v: dscs.remove(conn, kid_or_fingerprint, self.now())
+        )
+
+    def load_trust_list(self, ders: Sequence[bytes]) -> tuple[int, int]:
+        """Make the trust-list-loaded signers exactly `ders`: (added, removed)."""
+        certs = [load_trusted_certificate(der) for der in ders]
+        counts = (0, 0)
+
+        def apply(conn: sqlite3.Connection, _version: int) -> int:
+            nonlocal counts
+            counts = dscs.replace_trust_list(conn, certs, self.now())
+            return sum(counts)
+
+        self._change("trust-list", apply)
+        return counts
+
+    def dscs(self) -> list[Dsc]:
+        with self._store.read() as conn:
+            return dscs.listing(conn)
+
+    # --- rules and value sets --------------------------------------------------------------
+
+    def add_rule(self, body: bytes) -> content.Rule:
+        """Publish an EU rule file's exact bytes (replacing the same identifier and version)."""
+        rule = content.parse_rule(body)
+        self._change("rules", lambda conn, _v: int(content.store_rule(conn, body, self.now())[1]))
+        return rule
+
+    def remove_rule(self, identifier: str) -> int:
+        return self._change("rules", lambda conn, _v: content.delete_rule(conn, identifier))
+
+    def add_valueset(self, body: bytes) -> str:
+        """Publish a value set's exact bytes; returns its hash."""
+        digest = ""
+
+        def apply(conn: sqlite3.Connection, _version: int) -> int:
+            nonlocal digest
+            _id, digest, changed = content.store_valueset(conn, body, self.now())
+            return int(changed)
+
+        self._change("valuesets", apply)
+        return digest
+
+    def remove_valueset(self, set_id: str) -> int:
+        return self._change("valuesets", lambda conn, _v: content.delete_valueset(conn, set_id))
+
+    # --- revocations -----------------------------------------------------------------------
+
+    def publish_revocations(self, entries: Iterable[RevocationEntry]) -> int:
+        """Add revoked hashes (streamed; millions are fine); returns how many were new."""
+        return self._change("revocations", lambda conn, v: revocations.insert(conn, entries, v))
+
+    def unpublish_revocations(self, entries: Iterable[RevocationEntry]) -> int:
+        """Lift revocations; returns how many current entries were removed."""
+        return self._change("revocations", lambda conn, v: revocations.remove(conn, entries, v))
+
+    def revoke_pass(self, text: str, expires: datetime | None = None) -> int:
+        """Revoke an `HC1:` pass by its UCI, COUNTRYCODEUCI and SIGNATURE hashes."""
+        return self.publish_revocations(_pass_entries(text, expires))
+
+    def unrevoke_pass(self, text: str) -> int:
+        return self.unpublish_revocations(_pass_entries(text, None))
+
+    def prune_revocation_tombstones(self, up_to_version: int) -> int:
+        """Forget removals up to a version; stations older than it get a snapshot next time."""
+        with self._store.write() as conn:
+            up_to = min(up_to_version, current_version(conn, "revocations"))
+            if up_to <= version_floor(conn, "revocations"):
+                return 0
+            set_floor(conn, "revocations", up_to)
+            return revocations.prune_tombstones(conn, up_to)
+
+    # --- status list -----------------------------------------------------------------------
+
+    def publish_status(
+        self, id_number: str, flags: int, valid_until: datetime | None = None
+    ) -> bool:
+        """Publish (or change) the status of an ID number; only its derived key is stored."""
+
+        def apply(conn: sqlite3.Connection, version: int) -> int:
+            key = derive_status_key(id_number, self._ensure_kdf(conn))
+            return status_list.upsert(conn, [StatusEntry(key, flags, valid_until)], version)
+
+        return self._change("status-list", apply) > 0
+
+    def publish_status_entries(self, entries: Iterable[StatusEntry]) -> int:
+        """Publish entries under already derived keys (bulk loads and benches)."""
+
+        def apply(conn: sqlite3.Connection, version: int) -> int:
+            self._ensure_kdf(conn)
+            return status_list.upsert(conn, entries, version)
+
+        return self._change("status-list", apply)
+
+    def remove_status(self, id_number: str) -> bool:
+        def apply(conn: sqlite3.Connection, version: int) -> int:
+            key = derive_status_key(id_number, self._ensure_kdf(conn))
+            return status_list.remove(conn, [key], version)
+
+        return self._change("status-list", apply) > 0
+
+    def rotate_status_salt(self) -> KdfParams:
+        """New salt (and configured cost): the list is emptied and must be re-published."""
+        params = status_list.new_kdf(self.config.kdf_memory_kib, self.config.kdf_iterations)
+
+        def apply(conn: sqlite3.Connection, version: int) -> int:
+            status_list.clear(conn)
+            status_list.store_kdf(conn, params, self.now())
+            set_floor(conn, "status-list", version)
+            return 1
+
+        self._change("status-list", apply)
+        return params
+
+
+def _pass_entries(text: str, expires: datetime | None) -> list[RevocationEntry]:
+    kid, hashes = revocation_hashes_for_text(text)
+    return [RevocationEntry(kid, kind, digest, expires) for kind, digest in hashes.items()]

@@ -1,0 +1,67 @@
+"""Endpoints of the hub's own protocol: health, enrollment and the signed bundles."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sync.bundle import key_fingerprint, public_key_pem
+from sync.hub.messages import Request, Response, bundle_response, json_response
+from sync.hub.paging import PageRequest
+from sync.hub.problems import BAD_REQUEST, HubProblem
+from sync.hub.store import utc_iso
+
+MAX_NAME_CHARS = 100
+
+
+def healthz(request: Request) -> Response:
+    return json_response({"ok": True, "time": utc_iso(request.hub.now())})
+
+
+def enroll(request: Request) -> Response:
+    """Redeem an enrollment code: the station's id, its token and the keys to pin."""
+    document = _json_object(request.body)
+    code, name = document.get("code"), document.get("name", "")
+    if not isinstance(code, str) or not code.strip() or len(code) > 64:
+        raise HubProblem(400, BAD_REQUEST, "the request needs an enrollment 'code'")
+    if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
+        raise HubProblem(400, BAD_REQUEST, f"'name' must be text of at most {MAX_NAME_CHARS}")
+    enrolled = request.hub.enroll(code, "".join(ch for ch in name if ch.isprintable()).strip())
+    published = request.hub.public_keys()
+    answer = {
+        "station_id": enrolled.station_id,
+        "token": enrolled.token,
+        "hub_keys": [public_key_pem(key) for key in published],
+        "hub_key_fingerprints": [key_fingerprint(key) for key in published],
+    }
+    return json_response(answer, status=201)
+
+
+def trust_list(request: Request) -> Response:
+    return bundle_response(request.hub.trust_list_bundle())
+
+
+def revocations(request: Request) -> Response:
+    return bundle_response(request.hub.revocations_bundle(_page_request(request)))
+
+
+def status_list(request: Request) -> Response:
+    return bundle_response(request.hub.status_list_bundle(_page_request(request)))
+
+
+def _page_request(request: Request) -> PageRequest:
+    return PageRequest(
+        since=request.query_int("since", 0) or 0,
+        page=request.query_int("page", 0) or 0,
+        version=request.query_int("version", None),
+    )
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise HubProblem(400, BAD_REQUEST, "the request body is not JSON") from None
+    if not isinstance(document, dict):
+        raise HubProblem(400, BAD_REQUEST, "the request body is not a JSON object")
+    return document

@@ -1,0 +1,75 @@
+"""The hub's route table: method, path template, handler, and whether it needs a token.
+
+The OpenAPI document is checked against this table by a test, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from sync.hub import handlers_dgca as dgca
+from sync.hub import handlers_station as station
+from sync.hub.messages import Request, Response
+from sync.hub.problems import METHOD_NOT_ALLOWED, NOT_FOUND, HubProblem
+
+Handler = Callable[[Request], Response]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    template: str
+    handler: Handler
+    public: bool = False
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.template))
+        object.__setattr__(self, "pattern", re.compile(regex))
+
+
+class MethodNotAllowed(HubProblem):
+    """405, remembering which methods the path does answer (for the `Allow` header)."""
+
+    def __init__(self, method: str, allowed: list[str]) -> None:
+        super().__init__(405, METHOD_NOT_ALLOWED, f"use {', '.join(allowed)} here", method)
+        self.allowed = allowed
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/healthz", station.healthz, public=True),
+    Route("GET", "/context", dgca.context, public=True),
+    Route("POST", "/station/v1/enroll", station.enroll, public=True),
+    Route("GET", "/station/v1/bundles/trust-list", station.trust_list),
+    Route("GET", "/station/v1/bundles/revocations", station.revocations),
+    Route("GET", "/station/v1/bundles/status-list", station.status_list),
+    Route("GET", "/signercertificateStatus", dgca.certificate_status),
+    Route("GET", "/signercertificateStatus/delta", dgca.certificate_delta),
+    Route("GET", "/signercertificateUpdate", dgca.certificate_update),
+    Route("POST", "/signercertificateUpdate", dgca.certificate_lookup),
+    Route("GET", "/rules", dgca.rule_list),
+    Route("GET", "/rules/{country}", dgca.rule_list_for_country),
+    Route("GET", "/rules/{country}/{hash}", dgca.rule_body),
+    Route("GET", "/valuesets", dgca.valueset_list),
+    Route("GET", "/valuesets/{hash}", dgca.valueset_body),
+    Route("GET", "/countrylist", dgca.country_list),
+    Route("GET", "/publickey", dgca.public_key),
+)
+
+
+def match(method: str, path: str) -> tuple[Route, dict[str, str]]:
+    """The route for a request and its path parameters; 404 or 405 HubProblem otherwise."""
+    allowed: list[str] = []
+    for route in ROUTES:
+        found = route.pattern.fullmatch(path)
+        if found is None:
+            continue
+        if route.method == method:
+            return route, {name: unquote(value) for name, value in found.groupdict().items()}
+        allowed.append(route.method)
+    if allowed:
+        raise MethodNotAllowed(method, allowed)
+    raise HubProblem(404, NOT_FOUND, "no such endpoint", path)
