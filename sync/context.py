@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric import ec
+
 from station.cache.database import CacheDatabase
 from station.cache.sync_state import SourceState, SyncStateStore
-
 from station.ports import Clock
 from sync.bundle import Bundle, verify_bundle
 from sync.errors import DataExpired, RollbackAttempt

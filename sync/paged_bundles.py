@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from station.cache.sync_state import SyncStateStore
-
 from sync.bundle import Bundle
 from sync.context import SourceResult, SyncContext, require_not_older
 from sync.errors import DataInvalid, HttpStatusError

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from station.cache.revocations import RevocationCache, RevocationEntry
-
 from station.verify.revocation import HASH_BYTES, HashType
 from sync.context import SourceResult, SyncContext
 from sync.errors import DataInvalid

@@ -15,7 +15,6 @@ from typing import Any
 
 from station.cache.rules_store import RulesCache, StoredRule, StoredValueSet
 from station.cache.sync_state import SyncStateStore
-
 from sync.bundle import verify_hash_string
 from sync.context import SourceResult, SyncContext
 from sync.errors import DataInvalid, RollbackAttempt

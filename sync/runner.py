@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from station.cache.sync_state import SyncStateStore
-
 from sync.context import SourceResult, SyncContext
 from sync.errors import CacheWriteFailed, SyncError
 from sync.revocations import sync_revocations

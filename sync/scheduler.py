@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from station.cache.sync_state import SourceState, SyncStateStore
-
 from sync.context import SyncContext
 from sync.runner import SOURCES, Backoff, SourceOutcome, sync_sources
 

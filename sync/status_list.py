@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from station.cache.status_list import StatusEntry, StatusFlags, StatusListCache
-
 from station.cache.status_key import KEY_LENGTH, KdfParams
+from station.cache.status_list import StatusEntry, StatusFlags, StatusListCache
 from sync.context import SourceResult, SyncContext
 from sync.errors import DataInvalid
 from sync.paged_bundles import PageCounts, sync_paged

@@ -15,7 +15,6 @@ import binascii
 
 from station.cache.signers import SignerCache
 from station.cache.sync_state import SyncStateStore
-
 from station.errors import TrustImportError
 from station.trust.certificate import load_trusted_certificate
 from sync.context import SourceResult, SyncContext, require_not_older
