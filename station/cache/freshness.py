@@ -81,6 +81,7 @@ class StationHealth:
         return {
             "state": self.state,
             "stale": self.stale,
+            "versions": self.versions,
             "sources": [s.to_json() for s in self.sources],
         }
 
