@@ -36,6 +36,8 @@ bench: setup
 	$(BIN)/python bench/bench_scan.py
 	$(BIN)/python bench/bench_certlogic.py
 	$(BIN)/python bench/bench_rules.py
+	$(BIN)/python bench/bench_cache.py
+	$(BIN)/python bench/bench_sync.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
