@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -12,8 +12,12 @@ from station.cache.database import CacheDatabase
 from station.cache.sync_state import SourceState, SyncStateStore
 from station.ports import Clock
 from sync.bundle import Bundle, verify_bundle
-from sync.errors import DataExpired, RollbackAttempt
+from sync.errors import ClockSuspectError, DataExpired, RollbackAttempt
 from sync.http import BackendClient
+
+#: How far a bundle's issue time may lie ahead of the station's clock before the clock, not the
+#: data, is taken to be wrong (hub and station clocks drift apart by minutes, not hours).
+CLOCK_TOLERANCE = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +36,14 @@ class SyncContext:
         return SyncStateStore(self.cache).get(source)
 
     def verified_bundle(self, token: bytes, source: str) -> Bundle:
-        """A bundle signed by a pinned key, of `source`, and not past its expiry date."""
+        """A bundle signed by a pinned key, of `source`, not past its expiry date, and not dated
+        after the station's clock (which then is what is wrong, and is reported so)."""
         bundle = verify_bundle(token, self.pinned_keys, source)
+        if bundle.issued_at > self.now() + CLOCK_TOLERANCE:
+            raise ClockSuspectError(
+                f"the {source} data is dated {bundle.issued_at:%Y-%m-%d %H:%M}, after this "
+                "station's clock"
+            )
         if bundle.expires_at <= self.now():
             raise DataExpired(
                 f"{source} version {bundle.version} expired {bundle.expires_at:%Y-%m-%d}"

@@ -207,3 +207,53 @@ def test_kids_in_the_signed_list_are_checked_against_the_certificates(setup):
     outcome = setup.sync("trust-list")
     assert outcome.error.code == "DATA_INVALID"
     assert setup.data() == before
+
+
+@pytest.mark.parametrize(
+    ("shift", "code"),
+    [(timedelta(days=730), "DATA_EXPIRED"), (-timedelta(days=730), "CLOCK_SUSPECT")],
+)
+def test_a_station_clock_far_off_refuses_new_data_and_says_why(setup, shift, code):
+    """Two years ahead, every bundle looks expired; two years behind, every bundle looks issued
+    in the future. Either way nothing is applied and the reason names the problem."""
+    before = setup.data()
+    ctx = SyncContext(
+        setup.client, setup.cache, setup.ctx.pinned_keys, FixedClock(datetime.now(UTC) + shift)
+    )
+    outcomes = sync_sources(ctx, ["trust-list", "revocations", "status-list"])
+    assert {outcome.error.code for outcome in outcomes} == {code}
+    assert setup.data() == before
+
+
+def test_sync_over_tls_to_the_pinned_authority_and_not_to_an_impostor(tmp_path):
+    from sync_tls import make_authority, make_server_pair
+
+    hub = Hub(tmp_path / "hub.sqlite", HubConfig(kdf_memory_kib=8192, kdf_iterations=1))
+    good, rogue = make_authority(tmp_path, "hub"), make_authority(tmp_path, "rogue")
+    cert, key = make_server_pair(tmp_path, good, "hub")
+    server = HubServer(hub, tls_cert=cert, tls_key=key).start()
+    impostor_cert, impostor_key = make_server_pair(tmp_path, rogue, "impostor")
+    impostor = HubServer(hub, tls_cert=impostor_cert, tls_key=impostor_key).start()
+    signer = make_signer(algorithm="ES256", not_before=NOW - timedelta(days=10))
+    hub.add_dscs([signer.der])
+    try:
+        assert server.url.startswith("https://")
+        code = hub.create_enrollment_code()
+        ca = str(good.pem_path)
+        enrollment = enroll(server.url, code, hub.key_fingerprint(), ca_file=ca, now=NOW)
+        with open_cache(tmp_path / "cache.sqlite") as cache:
+            with enrollment.client(LIMITS) as client:
+                ctx = SyncContext(client, cache, enrollment.pinned_keys(), SystemClock())
+                assert all(outcome.ok for outcome in sync_sources(ctx))
+            before = cache.content_digest(include_sync_state=False)
+            hub.add_dscs([make_signer(algorithm="ES256", not_before=NOW).der])
+            token = enrollment.token
+            with BackendClient(impostor.url, ca_file=ca, token=token, limits=LIMITS) as client:
+                ctx = SyncContext(client, cache, enrollment.pinned_keys(), SystemClock())
+                outcomes = sync_sources(ctx)
+            assert {outcome.error.code for outcome in outcomes} == {"BACKEND_IDENTITY"}
+            assert cache.content_digest(include_sync_state=False) == before
+    finally:
+        impostor.stop()
+        server.stop()
+        hub.close()
