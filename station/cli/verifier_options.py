@@ -4,15 +4,18 @@ build, so `station verify` and `station scan` trust and time passes the same way
 from __future__ import annotations
 
 import argparse
+import sys
 
 from station.adapters.clock import FixedClock, SystemClock, parse_instant
 from station.cache.catalogue import SYNCED_SOURCES
 from station.cache.database import open_cache
+from station.cache.synced_profile import PREFIX as SYNCED_PREFIX
+from station.cache.synced_profile import synced_profile
 from station.cache.trust_view import CachedTrust
 from station.config import VerifierConfig
 from station.paths import cache_db_path, data_dir, enrollment_path
 from station.ports import Clock, SignerLookup, TrustSources
-from station.rules.profiles import resolve_profile
+from station.rules.profiles import Profile, resolve_profile
 from station.trust.certificate import load_trusted_certificate
 from station.trust.index import TrustIndex
 from station.trust.sources import certificates_from_file
@@ -30,15 +33,31 @@ def add_verifier_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--profile",
-        metavar="NAME|FILE",
-        help="apply this business-rule profile (see `station rules list`); default: none",
+        metavar="NAME|FILE|synced:CC",
+        help="apply this business-rule profile (see `station rules list`), or the rules synced "
+        "from the hub for country CC; default: none",
     )
 
 
 def build_verifier(args: argparse.Namespace) -> Verifier:
     clock: Clock = FixedClock(parse_instant(args.at)) if args.at else SystemClock()
-    profile = resolve_profile(args.profile) if args.profile else None
-    return Verifier(_trust(args), clock, VerifierConfig(rules=profile))
+    return Verifier(_trust(args), clock, VerifierConfig(rules=_profile(args)))
+
+
+def _profile(args: argparse.Namespace) -> Profile | None:
+    if not args.profile:
+        return None
+    if not args.profile.startswith(SYNCED_PREFIX):
+        return resolve_profile(args.profile)
+    country = args.profile[len(SYNCED_PREFIX) :].upper()
+    with open_cache(cache_db_path(data_dir(args.data_dir))) as cache:
+        synced = synced_profile(cache, country)
+    if synced.unreadable:
+        print(
+            f"station: {synced.unreadable} synced rule(s) could not be read and are not applied",
+            file=sys.stderr,
+        )
+    return synced.profile
 
 
 def _trust(args: argparse.Namespace) -> TrustSources:

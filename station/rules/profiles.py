@@ -63,6 +63,8 @@ class Profile:
     description: Mapping[str, str] = field(hash=False, default_factory=dict)
     region: str = ""
     origin: str = ""
+    #: Value sets the rules read (valueSetId → codes); None = the ones shipped with the station.
+    value_sets: Mapping[str, list[str]] | None = field(hash=False, default=None)
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title["en"]
@@ -81,9 +83,11 @@ class Profile:
         The country and region default to the profile's; invalidation rules run only when the
         issuing country is given.
         """
+        if value_sets is None:
+            value_sets = self.value_sets if self.value_sets is not None else load_value_sets()
         return ExternalParameters(
             validation_clock=at,
-            value_sets=load_value_sets() if value_sets is None else value_sets,
+            value_sets=value_sets,
             country_code=self.country if country is None else country,
             region=self.region if region is None else region,
             issuer_country_code=issuer_country,

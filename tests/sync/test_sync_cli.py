@@ -6,9 +6,11 @@ import json
 import re
 import stat
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+import station
 from station.cli.main import main
 from station.issuer.dcc import issue_dcc, vaccination_payload
 from station.issuer.pki import make_signer
@@ -102,3 +104,46 @@ def test_a_wrong_pin_refuses_enrollment_and_saves_nothing(running_hub, tmp_path,
     assert main(args) == 1
     assert "SIGNATURE_REJECTED" in capsys.readouterr().err
     assert not (station_dir / "enrollment.json").exists()
+
+
+def test_rules_synced_from_the_hub_act_like_the_shipped_profile(running_hub, tmp_path, capsys):
+    """The checkpoint profile's rules, published at the hub, give the same rules verdict."""
+    db, url = running_hub
+    shipped = json.loads(
+        (Path(station.__file__).parent / "data" / "profiles" / "checkpoint.json").read_text()
+    )
+    for number, rule in enumerate(shipped["rules"]):
+        path = tmp_path / f"rule-{number}.json"
+        path.write_text(json.dumps(rule, ensure_ascii=False), encoding="utf-8")
+        assert main(["hub", "add-rule", "--db", str(db), str(path)]) == 0
+    signer = make_signer(algorithm="ES256", not_before=NOW - timedelta(days=30))
+    dsc = tmp_path / "dsc.der"
+    dsc.write_bytes(signer.der)
+    assert main(["hub", "add-dsc", "--db", str(db), str(dsc)]) == 0
+    assert main(["hub", "enroll-code", "--db", str(db), "--url", url]) == 0
+    printed = capsys.readouterr().out
+    code = re.search(r"--code (\S+)", printed).group(1)
+    pin = re.search(r"--pin (\S+)", printed).group(1)
+    station_dir = str(tmp_path / "station")
+    assert main(["--data-dir", station_dir, "verify", "--profile", "synced:VN", "HC1:x"]) == 2
+    assert "station sync" in capsys.readouterr().err  # nothing synced yet
+    assert (
+        main(["--data-dir", station_dir, "enroll", "--hub", url, "--code", code, "--pin", pin]) == 0
+    )
+    assert main(["--data-dir", station_dir, "sync"]) == 0
+    capsys.readouterr()
+    text = issue_dcc(
+        signer,
+        vaccination_payload(),
+        issued_at=NOW - timedelta(days=3),
+        expires=NOW + timedelta(days=30),
+    )
+    verdicts = {}
+    for profile in ("checkpoint", "synced:VN"):
+        main(["--data-dir", station_dir, "verify", "--json", "--profile", profile, text])
+        verdicts[profile] = json.loads(capsys.readouterr().out)
+    synced, builtin = verdicts["synced:VN"], verdicts["checkpoint"]
+    assert synced["checks"]["rules"] == builtin["checks"]["rules"]
+    assert synced["status"] == builtin["status"]
+    applied = [{r["identifier"] for r in v["details"]["rules"]["rules"]} for v in (synced, builtin)]
+    assert applied[0] == applied[1] and "VR-VN-0001" in applied[0]
