@@ -11,6 +11,7 @@ from station.cli import (
     demo_command,
     rules_command,
     scan_command,
+    settings_command,
     status_command,
     trust_command,
     verify_command,
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     trust_command.add_parser(subparsers)
     demo_command.add_parser(subparsers)
     status_command.add_parser(subparsers)
+    settings_command.add_parser(subparsers)
     _add_plugin_commands(subparsers)
     return parser
 

@@ -10,9 +10,10 @@ from typing import Any
 from station.adapters.clock import SystemClock
 from station.cache.catalogue import SOURCE_TITLES, SYNCED_SOURCES
 from station.cache.database import open_cache
-from station.cache.freshness import FreshnessPolicy, StationHealth, assess
+from station.cache.freshness import StationHealth, assess
 from station.cache.sync_state import SyncStateStore
 from station.paths import cache_db_path, data_dir, enrollment_path
+from station.settings import load_settings
 
 
 def add_parser(subparsers: Any) -> None:
@@ -31,7 +32,8 @@ def station_health(args: argparse.Namespace) -> tuple[StationHealth, bool]:
     finally:
         cache.close()
     expected = SYNCED_SOURCES if enrolled else ()
-    return assess(states, expected, FreshnessPolicy(), SystemClock().now()), enrolled
+    policy = load_settings(base).freshness_policy()
+    return assess(states, expected, policy, SystemClock().now()), enrolled
 
 
 def run(args: argparse.Namespace) -> int:

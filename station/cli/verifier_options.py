@@ -16,6 +16,7 @@ from station.config import VerifierConfig
 from station.paths import cache_db_path, data_dir, enrollment_path
 from station.ports import Clock, SignerLookup, TrustSources
 from station.rules.profiles import Profile, resolve_profile
+from station.settings import StationSettings, load_settings
 from station.trust.certificate import load_trusted_certificate
 from station.trust.index import TrustIndex
 from station.trust.sources import certificates_from_file
@@ -41,15 +42,21 @@ def add_verifier_options(parser: argparse.ArgumentParser) -> None:
 
 def build_verifier(args: argparse.Namespace) -> Verifier:
     clock: Clock = FixedClock(parse_instant(args.at)) if args.at else SystemClock()
-    return Verifier(_trust(args), clock, VerifierConfig(rules=_profile(args)))
+    settings = load_settings(data_dir(args.data_dir))
+    config = VerifierConfig(
+        rules=_profile(args, args.profile or settings.profile),
+        stale_data_policy="refuse" if settings.stale_data_policy == "refuse" else "warn",
+    )
+    return Verifier(_trust(args, settings), clock, config)
 
 
-def _profile(args: argparse.Namespace) -> Profile | None:
-    if not args.profile:
+def _profile(args: argparse.Namespace, chosen: str | None) -> Profile | None:
+    """`--profile`, else the station's configured profile, else none."""
+    if not chosen:
         return None
-    if not args.profile.startswith(SYNCED_PREFIX):
-        return resolve_profile(args.profile)
-    country = args.profile[len(SYNCED_PREFIX) :].upper()
+    if not chosen.startswith(SYNCED_PREFIX):
+        return resolve_profile(chosen)
+    country = chosen[len(SYNCED_PREFIX) :].upper()
     with open_cache(cache_db_path(data_dir(args.data_dir))) as cache:
         synced = synced_profile(cache, country)
     if synced.unreadable:
@@ -60,14 +67,19 @@ def _profile(args: argparse.Namespace) -> Profile | None:
     return synced.profile
 
 
-def _trust(args: argparse.Namespace) -> TrustSources:
+def _trust(args: argparse.Namespace, settings: StationSettings) -> TrustSources:
     """The cache (signers, revocations, freshness), or only the certificates given on the
     command line. Data age is judged by the wall clock even when `--at` replays a past time."""
     if args.trust_cert:
         return TrustSources(_given_signers(args.trust_cert))
     base = data_dir(args.data_dir)
     expected = SYNCED_SOURCES if enrollment_path(base).exists() else ()
-    view = CachedTrust(open_cache(cache_db_path(base)), SystemClock(), expected_sources=expected)
+    view = CachedTrust(
+        open_cache(cache_db_path(base)),
+        SystemClock(),
+        expected_sources=expected,
+        policy=settings.freshness_policy(),
+    )
     return view.sources()
 
 
