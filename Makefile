@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python bench/bench_rules.py
 	$(BIN)/python bench/bench_cache.py
 	$(BIN)/python bench/bench_sync.py
+	$(BIN)/python bench/bench_drl.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -36,6 +36,14 @@ BUNDLE_TYPE = "station-bundle+json"
 MAX_BUNDLE_CHARS = 16 * 1024 * 1024
 
 
+class KeyNotPinned(SignatureRejected):
+    """Signed by a key id the station does not pin: an impostor, or a key the hub rotated to."""
+
+    def __init__(self, key_id: str) -> None:
+        self.key_id = key_id
+        super().__init__("signed by a key this station does not pin")
+
+
 @dataclass(frozen=True, slots=True)
 class Bundle:
     """A verified bundle: its source, version, dates and the whole payload."""
@@ -114,7 +122,7 @@ def verify_bundle(
         raise SignatureRejected(f"signature algorithm {header.get('alg')!r} is not allowed")
     key = pinned.get(str(header.get("kid")))
     if key is None:
-        raise SignatureRejected("signed by a key this station does not pin")
+        raise KeyNotPinned(str(header.get("kid"))[:64])
     raw = _unb64(parts[2], "signature")
     if len(raw) != 64:
         raise SignatureRejected("the signature has the wrong length")

@@ -11,6 +11,7 @@ import shutil
 import signal
 import sys
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from station.adapters.clock import SystemClock
 from station.cache.database import open_cache
 from station.paths import cache_db_path, data_dir
 from sync.context import SyncContext
-from sync.enrollment import enroll, load_enrollment, save_enrollment
+from sync.enrollment import Enrollment, enroll, load_enrollment, save_enrollment
 from sync.errors import SyncError
 from sync.runner import SOURCES, SourceOutcome, sync_sources
 from sync.scheduler import Schedule, run_daemon
@@ -84,7 +85,13 @@ def run_sync(args: argparse.Namespace) -> int:
     cache = open_cache(cache_db_path(base))
     try:
         with enrollment.client() as client:
-            ctx = SyncContext(client, cache, enrollment.pinned_keys(), SystemClock())
+            ctx = SyncContext(
+                client,
+                cache,
+                enrollment.pinned_keys(),
+                SystemClock(),
+                on_new_keys=lambda pems: _pin_new_keys(enrollment, pems, base),
+            )
             if args.daemon:
                 return _daemon(ctx, args)
             outcomes = sync_sources(ctx, args.source)
@@ -92,6 +99,11 @@ def run_sync(args: argparse.Namespace) -> int:
             return 0 if all(outcome.ok for outcome in outcomes) else 1
     finally:
         cache.close()
+
+
+def _pin_new_keys(enrollment: Enrollment, pems: list[str], base: Path) -> None:
+    save_enrollment(replace(enrollment, hub_keys_pem=tuple(pems)), base)
+    print("station: the hub rotated its signing key; the new key is pinned", flush=True)
 
 
 def _daemon(ctx: SyncContext, args: argparse.Namespace) -> int:

@@ -45,7 +45,7 @@ class HttpLimits:
 
 @dataclass(frozen=True, slots=True)
 class HttpResponse:
-    """A fully read answer (status 2xx; errors are raised, not returned)."""
+    """A fully read answer: 2xx, or 304 to a conditional request (errors are raised)."""
 
     status: int
     headers: Mapping[str, str]
@@ -121,8 +121,11 @@ class BackendClient:
             )
         except requests.RequestException as exc:
             raise map_request_error(exc) from exc
+        conditional = any(
+            name.lower() in ("if-none-match", "if-modified-since") for name in headers or {}
+        )
         with response:
-            _raise_for_status(response)
+            _raise_for_status(response, conditional)
             body = _read_body(response, cap, deadline)
         return HttpResponse(response.status_code, dict(response.headers), body)
 
@@ -156,9 +159,9 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _raise_for_status(response: requests.Response) -> None:
+def _raise_for_status(response: requests.Response, conditional: bool) -> None:
     status = response.status_code
-    if 200 <= status < 300:
+    if 200 <= status < 300 or (status == 304 and conditional):
         return
     code, problem = _problem(response)
     retry_after = parse_retry_after(response.headers.get("Retry-After"))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from station.cache.sync_state import SyncStateStore
 from sync.context import SourceResult, SyncContext
+from sync.drl import sync_drl
 from sync.errors import CacheWriteFailed, SyncError
 from sync.revocations import sync_revocations
 from sync.rules import sync_rules, sync_value_sets
@@ -26,6 +27,7 @@ SourceSync = Callable[[SyncContext], SourceResult]
 SOURCES: Mapping[str, SourceSync] = {
     "trust-list": sync_trust_list,
     "revocations": sync_revocations,
+    "drl": sync_drl,
     "rules": sync_rules,
     "valuesets": sync_value_sets,
     "status-list": sync_status_list,

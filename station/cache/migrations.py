@@ -106,8 +106,48 @@ CREATE TABLE sync_state (
 );
 """
 
+#: Version 2: revocation lists as the EU distribution service (DRL) ships them. A list per kid
+#: (b"" for UNKNOWN_KID) with its partitioning mode and the hash types it covers (a bit mask of
+#: 1 << HashType); partitions as metadata; slices as the binary filters they arrived as, so
+#: their SHA-256 can be compared with the backend's slice hash on the next sync. Slices are
+#: keyed by partition coordinates x and y ('' where the mode has none) rather than by partition
+#: id, because a lookup derives x, y and chunk from the hash itself. They are ordinary rowid
+#: tables: a slice is kilobytes, too large a row for WITHOUT ROWID to pay off.
+V2_DRL = """
+CREATE TABLE drl_lists (
+    kid BLOB PRIMARY KEY CHECK (length(kid) IN (0, 8)),
+    mode TEXT NOT NULL CHECK (mode IN ('POINT', 'VECTOR', 'COORDINATE')),
+    hash_types INTEGER NOT NULL,
+    expires INTEGER,
+    last_updated TEXT NOT NULL
+);
+
+CREATE TABLE drl_partitions (
+    kid BLOB NOT NULL,
+    partition_id TEXT NOT NULL,
+    x TEXT NOT NULL,
+    y TEXT NOT NULL,
+    last_updated TEXT,
+    expires INTEGER,
+    PRIMARY KEY (kid, partition_id)
+);
+
+CREATE TABLE drl_slices (
+    kid BLOB NOT NULL,
+    x TEXT NOT NULL,
+    y TEXT NOT NULL,
+    chunk TEXT NOT NULL,
+    expires INTEGER NOT NULL,
+    hash TEXT NOT NULL CHECK (length(hash) = 64),
+    filter_type TEXT NOT NULL CHECK (filter_type IN ('BLOOMFILTER', 'VARHASHLIST')),
+    data BLOB NOT NULL,
+    PRIMARY KEY (kid, x, y, chunk, expires)
+);
+CREATE INDEX drl_slices_by_expiry ON drl_slices (expires);
+"""
+
 #: Script N (1-based) migrates a file from version N-1 to version N.
-MIGRATIONS: tuple[str, ...] = (V1_INITIAL,)
+MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_DRL)
 
 #: The schema version this code reads and writes.
 LATEST_VERSION = len(MIGRATIONS)
@@ -121,6 +161,9 @@ TABLE_ORDER: tuple[tuple[str, str], ...] = (
     ("status_entries", "key"),
     ("rules", "hash"),
     ("value_sets", "id"),
+    ("drl_lists", "kid"),
+    ("drl_partitions", "kid, partition_id"),
+    ("drl_slices", "kid, x, y, chunk, expires"),
     ("sync_state", "source"),
 )
 

@@ -11,18 +11,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from station.cache.database import CacheDatabase
+from station.cache.drl import DrlCache
 from station.cache.freshness import FreshnessPolicy, StationHealth, assess
-from station.cache.revocations import RevocationCache, RevocationHit
+from station.cache.revocations import RevocationCache
 from station.cache.signers import SignerCache
 from station.cache.sync_state import SyncStateStore
-from station.ports import Clock, TrustSources
+from station.ports import Clock, RevocationMatch, TrustSources
 from station.trust.certificate import TrustedCertificate
 from station.trust.index import TrustIndex
 from station.verify.revocation import HashType
 
-REVOCATION_SOURCE = "revocations"
+#: Either list being synced once makes "not revoked" a statement the station can make.
+REVOCATION_SOURCES = ("revocations", "drl")
+
+
+@dataclass(frozen=True, slots=True)
+class DrlMatch:
+    """A pass found in an EU revocation filter (which says only which hash type matched)."""
+
+    hash_type: HashType
+
+
 #: Ages grow with time even when nothing is committed: recompute health at least this often.
 HEALTH_TTL_S = 30.0
 
@@ -47,6 +59,7 @@ class CachedTrust:
         self.policy = policy or FreshnessPolicy()
         self._signers = SignerCache(cache)
         self._revocations = RevocationCache(cache)
+        self._drl = DrlCache(cache)
         self._seen_version: tuple[int, int] | None = None
         self._index = TrustIndex()
         self._revocations_available = False
@@ -71,8 +84,13 @@ class CachedTrust:
         self._refresh()
         return self._revocations_available
 
-    def find(self, kid: bytes, hashes: Mapping[HashType, bytes]) -> RevocationHit | None:
-        return self._revocations.find(kid, hashes)
+    def find(self, kid: bytes, hashes: Mapping[HashType, bytes]) -> RevocationMatch | None:
+        """An exact entry of the hub's list, else a hit in the EU distribution's filters."""
+        exact = self._revocations.find(kid, hashes)
+        if exact is not None:
+            return exact
+        matched = self._drl.find(kid, hashes, self.clock.now())
+        return DrlMatch(matched) if matched is not None else None
 
     def health(self) -> StationHealth:
         self._refresh()
@@ -90,6 +108,9 @@ class CachedTrust:
             return
         self._seen_version = version
         self._index = self._signers.index()
-        state = SyncStateStore(self.cache).get(REVOCATION_SOURCE)
-        self._revocations_available = bool(state and state.last_success_at)
+        states = SyncStateStore(self.cache)
+        self._revocations_available = any(
+            (state := states.get(source)) is not None and state.last_success_at is not None
+            for source in REVOCATION_SOURCES
+        )
         self._health = None

@@ -19,6 +19,7 @@ from sync.hub.store import utc_iso
 
 TRUST_LIST = "trust-list"
 REVOCATIONS = "revocations"
+HUB_KEYS = "hub-keys"
 STATUS_LIST = "status-list"
 BUNDLE_SOURCES = (TRUST_LIST, REVOCATIONS, STATUS_LIST)
 

@@ -99,5 +99,5 @@ def run_rotate_key(args: argparse.Namespace) -> int:
         fingerprints = hub.key_fingerprints()
     print(f"now signing with {fingerprints[0]}")
     print(f"published keys: {', '.join(fingerprints)}")
-    print("stations enrolled before this rotation must re-enroll to pin the new key")
+    print("stations pin the new key at their next sync (it is announced under the old key)")
     return 0

@@ -64,13 +64,13 @@ def flip_byte(body: bytes) -> bytes:
         end = start + len(parts[1])
     position = (start + end) // 2
     for candidate in range(position, end):
-        if chr(body[candidate]).isalnum():
+        if chr(body[candidate]).isascii() and chr(body[candidate]).isalnum():
             position = candidate
             break
     old = chr(body[position])
     if old.isascii() and old.isalpha():
         new = ord(old.swapcase())
-    elif old.isdigit():
+    elif old.isascii() and old.isdigit():
         new = ord(str((int(old) + 1) % 10))
     else:
         new = body[position] ^ 0x01

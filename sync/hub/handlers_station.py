@@ -41,6 +41,14 @@ def trust_list(request: Request) -> Response:
     return bundle_response(request.hub.trust_list_bundle())
 
 
+def hub_keys(request: Request) -> Response:
+    """The published keys, signed by the older key the station names (`?signed_by=<key id>`)."""
+    signed_by = request.query.get("signed_by", "")
+    if not signed_by or len(signed_by) > 64 or not signed_by.isalnum():
+        raise HubProblem(400, BAD_REQUEST, "give the id of a key you pin as 'signed_by'")
+    return bundle_response(request.hub.key_announcement(signed_by))
+
+
 def revocations(request: Request) -> Response:
     return bundle_response(request.hub.revocations_bundle(_page_request(request)))
 

@@ -15,12 +15,22 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from sync.bundle import key_id, public_key_pem
 from sync.hub import dscs, enrollment, keys, revocations, status_list
 from sync.hub.admin import HubAdmin
 from sync.hub.base import Clock, HubConfig
-from sync.hub.bundles import REVOCATIONS, STATUS_LIST, TRUST_LIST, SignedBundle, envelope, sign
+from sync.hub.bundles import (
+    HUB_KEYS,
+    REVOCATIONS,
+    STATUS_LIST,
+    TRUST_LIST,
+    SignedBundle,
+    envelope,
+    sign,
+)
 from sync.hub.enrollment import Enrollment, Station
 from sync.hub.paging import Page, PageRequest, VersionedTable, read_page
+from sync.hub.problems import KEY_UNKNOWN, HubProblem
 from sync.hub.store import current_version
 
 log = logging.getLogger(__name__)
@@ -107,6 +117,22 @@ class Hub(HubAdmin):
             payload["kids"] = dscs.current_kids(conn)
             payload["removed_kids"] = dscs.removed_kids(conn)
         return self._sign(payload, first_page=True)
+
+    def key_announcement(self, signed_by: str) -> SignedBundle:
+        """The published keys, signed by the older key `signed_by` (a key id) the hub still holds.
+
+        A station enrolled before a rotation pins only the old key; this is how it learns the
+        new one from a signature it already trusts, instead of having to enroll again.
+        """
+        with self._store.read() as conn:
+            held = keys.newest_keys(conn, keys.HELD_KEYS)
+            count = conn.execute("SELECT count(*) FROM signing_keys").fetchone()[0]
+        signer = next((k for k in held if key_id(k.public_key()) == signed_by), None)
+        if signer is None:
+            raise HubProblem(404, KEY_UNKNOWN, "the hub holds no key with that id", signed_by)
+        payload = self._envelope(HUB_KEYS, int(count))
+        payload["keys"] = [public_key_pem(key.public_key()) for key in held[: keys.PUBLISHED_KEYS]]
+        return sign(signer, payload)
 
     def revocations_bundle(self, request: PageRequest | None = None) -> SignedBundle:
         """One page of the revocation snapshot or delta (see `paging`)."""

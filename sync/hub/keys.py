@@ -19,6 +19,9 @@ from sync.hub.store import utc_iso
 
 #: How many of the newest keys enrollment hands out (current plus the one it replaced).
 PUBLISHED_KEYS = 2
+#: How many past keys the hub can still sign a key announcement with (stations that missed
+#: several rotations catch up through any key they still pin).
+HELD_KEYS = 10
 
 
 def ensure_key(conn: sqlite3.Connection, now: datetime) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from sync.hub import handlers_dgca as dgca
+from sync.hub import handlers_drl as drl
 from sync.hub import handlers_station as station
 from sync.hub.messages import Request, Response
 from sync.hub.problems import METHOD_NOT_ALLOWED, NOT_FOUND, HubProblem
@@ -46,6 +47,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/station/v1/bundles/trust-list", station.trust_list),
     Route("GET", "/station/v1/bundles/revocations", station.revocations),
     Route("GET", "/station/v1/bundles/status-list", station.status_list),
+    Route("GET", "/station/v1/keys", station.hub_keys),
     Route("GET", "/signercertificateStatus", dgca.certificate_status),
     Route("GET", "/signercertificateStatus/delta", dgca.certificate_delta),
     Route("GET", "/signercertificateUpdate", dgca.certificate_update),
@@ -57,6 +59,13 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/valuesets/{hash}", dgca.valueset_body),
     Route("GET", "/countrylist", dgca.country_list),
     Route("GET", "/publickey", dgca.public_key),
+    Route("GET", "/drl/lists", drl.lists),
+    Route("GET", "/drl/lists/{kid}/partitions", drl.partitions),
+    Route("GET", "/drl/lists/{kid}/partitions/{id}", drl.partition),
+    Route("POST", "/drl/lists/{kid}/partitions/{id}/slices", drl.partition_slices),
+    Route("GET", "/drl/lists/{kid}/partitions/{id}/chunks/{cid}/slices", drl.chunk_slices),
+    Route("POST", "/drl/lists/{kid}/partitions/{id}/chunks/{cid}/slices", drl.chunk_slices),
+    Route("GET", "/drl/lists/{kid}/partitions/{id}/chunks/{cid}/slices/{sid}", drl.slice_body),
 )
 
 

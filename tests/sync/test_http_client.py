@@ -242,3 +242,11 @@ def test_ca_bundle_environment_variables_cannot_re_root_trust(scripted_server, p
     done = subprocess.run([sys.executable, "-c", script], env=env, timeout=60, check=False)
     assert done.returncode == 7
     assert json.dumps(server.requests) == "[]"
+
+
+def test_304_is_an_answer_only_to_a_conditional_request(scripted_server):
+    server = scripted_server(lambda h: _send(h, 304, b""))
+    with BackendClient(server.url, limits=FAST) as client:
+        assert client.get("lists", headers={"If-None-Match": '"v3"'}).status == 304
+        with pytest.raises(errors.RedirectRefused):
+            client.get("lists")

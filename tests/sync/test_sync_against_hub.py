@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -164,8 +165,10 @@ def test_unrevoking_reaches_the_station_as_a_delta(hub, station, signers):
     station.sync()
     assert all(station.verify(t).status is Status.INVALID for t in passes)
     hub.unrevoke_pass(passes[0])
-    outcome = station.sync("revocations")["revocations"]
+    outcomes = station.sync("revocations", "drl")  # both lists lift the block
+    outcome = outcomes["revocations"]
     assert outcome.ok and outcome.result.removed == 3 and outcome.result.added == 0
+    assert outcomes["drl"].ok
     assert station.verify(passes[0]).status is Status.VALID
     assert station.verify(passes[1]).status is Status.INVALID
 
@@ -211,3 +214,47 @@ def test_a_revoked_station_is_refused_and_keeps_its_cache(hub, station, signers)
     assert state.last_error_code == "STATION_REVOKED"
     assert station.verify(issue(signers[0])).status is Status.VALID
     assert station.cache.content_digest(include_sync_state=False) == before
+
+
+def test_a_rotated_hub_key_is_adopted_through_an_announcement_signed_by_the_old_key(
+    hub, server, station, signers
+):
+    hub.add_dscs([signers[0].der])
+    station.sync()
+    old_ids = set(station.ctx.pinned_keys)
+    saved: list[list[str]] = []
+    ctx = replace(station.ctx, on_new_keys=saved.append)
+    hub.rotate_key()
+    hub.add_dscs([signers[1].der])  # the next trust list is signed with the new key only
+    (outcome,) = sync_sources(ctx, ["trust-list"])
+    assert outcome.ok, outcome.error
+    assert outcome.result.added == 1
+    assert old_ids < set(ctx.pinned_keys) and len(ctx.pinned_keys) == 2
+    assert saved and len(saved[0]) == 2
+    assert station.verify(issue(signers[1])).status is Status.VALID
+
+
+def test_an_impostor_key_is_not_adopted(hub, server, station, signers):
+    """A bundle signed by a stranger's key: the hub's own announcement does not list it."""
+    hub.add_dscs([signers[0].der])
+    station.sync()
+    before = dict(station.ctx.pinned_keys)
+    hub.faults.add("/station/v1/bundles/trust-list", "wrong_key")
+    (outcome,) = sync_sources(station.ctx, ["trust-list"])
+    assert outcome.error.code == "SIGNATURE_REJECTED"
+    assert station.ctx.pinned_keys == before
+
+
+def test_the_eu_revocation_distribution_alone_blocks_a_revoked_pass(hub, station, signers):
+    """A station that syncs only the EU-style DRL (filters, no exact list) still says REVOKED."""
+    hub.add_dscs([signers[0].der])
+    text, other = issue(signers[0]), issue(signers[0])
+    hub.revoke_pass(text)
+    outcomes = station.sync("trust-list", "drl")
+    assert all(outcome.ok for outcome in outcomes.values()), outcomes
+    result = station.verify(text)
+    assert result.status is Status.INVALID
+    assert result.check("revocation").code == Reason.REVOKED
+    assert station.verify(malleate(text)).check("revocation").code == Reason.REVOKED
+    assert station.verify(other).status is Status.VALID
+    assert station.sync("drl")["drl"].result.unchanged  # 304: nothing changed at the hub
