@@ -60,6 +60,37 @@ class DataHealth(Protocol):
     def to_json(self) -> dict[str, Any]: ...
 
 
+class IssuerKeys(Protocol):
+    """Allow-listed issuers of the non-EU families and their public keys (JSON objects as the
+    family publishes them: JWKs, or `{"x5c": [...]}`), held locally, never fetched at scan time."""
+
+    def keys_for(self, family: str, issuer: str, kid: str) -> Sequence[Mapping[str, Any]]: ...
+
+    def issuers(self, family: str) -> Sequence[str]: ...
+
+    def is_revoked(self, family: str, issuer: str, kid: str, rid: str, issued_at: int) -> bool: ...
+
+
+class StatusRecord(Protocol):
+    """One person's entry on the national status list (see station/cache/status_list.py)."""
+
+    @property
+    def flags(self) -> int: ...
+
+    @property
+    def valid_until(self) -> datetime | None: ...
+
+
+class StatusLookup(Protocol):
+    """The synced national status list, keyed by ID number. `available` is False until the list
+    was synced once; `status_of` raises ValueError for a malformed ID number."""
+
+    @property
+    def available(self) -> bool: ...
+
+    def status_of(self, id_number: str) -> StatusRecord | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class TrustSources:
     """Everything a verification consults besides the pass: signers, and, on a managed
@@ -69,6 +100,8 @@ class TrustSources:
     revocations: RevocationLookup | None = None
     withdrawn: WithdrawnSigners | None = None
     health: Callable[[], DataHealth] | None = None
+    issuer_keys: IssuerKeys | None = None
+    status_list: StatusLookup | None = None
 
 
 class QrReader(Protocol):

@@ -146,8 +146,35 @@ CREATE TABLE drl_slices (
 CREATE INDEX drl_slices_by_expiry ON drl_slices (expires);
 """
 
+#: Version 3: issuer keys of the credential families that are not EU DCCs (SMART Health Cards,
+#: NZ COVID Pass, ICAO VDS-NC, DIVOC, ...). A key is kept as the JSON object its family publishes
+#: it in (a public JWK; for certificate-based families `{"x5c": [...]}`), under the issuer and kid
+#: a credential names. Per-credential revocations (SHC `rid`s) are kept with their optional
+#: cut-off: a rid with a cut-off revokes only credentials issued before it.
+V3_ISSUER_KEYS = """
+CREATE TABLE issuer_keys (
+    family TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    kid TEXT NOT NULL,
+    key_json TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('manual', 'sync')),
+    crl_version INTEGER,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (family, issuer, kid)
+);
+
+CREATE TABLE issuer_revocations (
+    family TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    kid TEXT NOT NULL,
+    rid TEXT NOT NULL,
+    cutoff INTEGER,
+    PRIMARY KEY (family, issuer, kid, rid)
+);
+"""
+
 #: Script N (1-based) migrates a file from version N-1 to version N.
-MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_DRL)
+MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_DRL, V3_ISSUER_KEYS)
 
 #: The schema version this code reads and writes.
 LATEST_VERSION = len(MIGRATIONS)
@@ -164,6 +191,8 @@ TABLE_ORDER: tuple[tuple[str, str], ...] = (
     ("drl_lists", "kid"),
     ("drl_partitions", "kid, partition_id"),
     ("drl_slices", "kid, x, y, chunk, expires"),
+    ("issuer_keys", "family, issuer, kid"),
+    ("issuer_revocations", "family, issuer, kid, rid"),
     ("sync_state", "source"),
 )
 

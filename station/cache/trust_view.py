@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from station.cache.database import CacheDatabase
 from station.cache.drl import DrlCache
 from station.cache.freshness import FreshnessPolicy, StationHealth, assess
+from station.cache.issuer_keys import IssuerKeyCache
 from station.cache.revocations import RevocationCache
 from station.cache.signers import SignerCache
+from station.cache.status_list import StatusEntry, StatusListCache
 from station.cache.sync_state import SyncStateStore
 from station.ports import Clock, RevocationMatch, TrustSources
 from station.trust.certificate import TrustedCertificate
@@ -26,6 +28,23 @@ from station.verify.revocation import HashType
 
 #: Either list being synced once makes "not revoked" a statement the station can make.
 REVOCATION_SOURCES = ("revocations", "drl")
+STATUS_SOURCE = "status-list"
+
+
+class _CachedStatusList:
+    """The status list as the `StatusLookup` port (one Argon2id derivation per lookup)."""
+
+    def __init__(self, cache: CacheDatabase) -> None:
+        self._list = StatusListCache(cache)
+        self._states = SyncStateStore(cache)
+
+    @property
+    def available(self) -> bool:
+        state = self._states.get(STATUS_SOURCE)
+        return bool(state and state.last_success_at) or self._list.params() is not None
+
+    def status_of(self, id_number: str) -> StatusEntry | None:
+        return self._list.lookup(id_number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +86,14 @@ class CachedTrust:
         self._health_at = 0.0
 
     def sources(self) -> TrustSources:
-        return TrustSources(signers=self, revocations=self, withdrawn=self, health=self.health)
+        return TrustSources(
+            signers=self,
+            revocations=self,
+            withdrawn=self,
+            health=self.health,
+            issuer_keys=IssuerKeyCache(self.cache),
+            status_list=_CachedStatusList(self.cache),
+        )
 
     # SignerLookup
     def signers_for(self, kid: bytes) -> Sequence[TrustedCertificate]:
