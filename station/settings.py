@@ -25,6 +25,7 @@ from station.errors import ConfigError
 SETTINGS_FILE = "settings.json"
 STALE_POLICIES = ("warn", "refuse")
 MAX_SETTINGS_BYTES = 64 * 1024
+MIN_BUDGET_MS, MAX_BUDGET_MS = 5.0, 2000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +36,13 @@ class StationSettings:
     degrade_after_hours: float = 72.0
     #: source → (warn_after_hours, degrade_after_hours), for sources with their own budget.
     per_source: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: Time one camera frame may take to decode. 40 ms suits a laptop at 25 fps; a Raspberry Pi
+    #: (3–5× slower per step) reads more with 100–150 ms, at a lower frame rate.
+    scan_budget_ms: float = 40.0
 
     def __post_init__(self) -> None:
+        if not MIN_BUDGET_MS <= self.scan_budget_ms <= MAX_BUDGET_MS:
+            raise ConfigError(f"scan_budget_ms must be {MIN_BUDGET_MS:g} to {MAX_BUDGET_MS:g}")
         if self.stale_data_policy not in STALE_POLICIES:
             raise ConfigError(f"stale_data_policy must be one of {', '.join(STALE_POLICIES)}")
         unknown = set(self.per_source) - set(SYNCED_SOURCES)
@@ -65,6 +71,7 @@ class StationSettings:
             "warn_after_hours": self.warn_after_hours,
             "degrade_after_hours": self.degrade_after_hours,
             "per_source": {name: list(limits) for name, limits in self.per_source.items()},
+            "scan_budget_ms": self.scan_budget_ms,
         }
 
 
@@ -106,6 +113,7 @@ def _from_json(data: Any) -> StationSettings:
         warn_after_hours=float(data.get("warn_after_hours", 24.0)),
         degrade_after_hours=float(data.get("degrade_after_hours", 72.0)),
         per_source=per_source,
+        scan_budget_ms=float(data.get("scan_budget_ms", 40.0)),
     )
 
 
@@ -133,6 +141,11 @@ def with_setting(settings: StationSettings, key: str, value: str) -> StationSett
         return replace(settings, warn_after_hours=_hours(value))
     if key == "degrade_after_hours":
         return replace(settings, degrade_after_hours=_hours(value))
+    if key == "scan_budget_ms":
+        try:
+            return replace(settings, scan_budget_ms=float(value))
+        except ValueError as exc:
+            raise ConfigError(f"{value!r} is not a number of milliseconds") from exc
     if key.startswith("per_source."):
         source = key.split(".", 1)[1]
         per_source = dict(settings.per_source)

@@ -4,6 +4,7 @@ verify each new one, and print one verdict line per person (or one JSON object p
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -17,6 +18,8 @@ from station.adapters.wedge_terminal import TerminalWedgeReader
 from station.cli.render import verdict_line
 from station.cli.verifier_options import add_verifier_options, build_verifier
 from station.errors import StationError
+from station.paths import data_dir
+from station.scan import read_codes
 from station.scan.frames import SourceState
 from station.scan.loop import (
     DEFAULT_REPEAT_WINDOW_S,
@@ -27,6 +30,7 @@ from station.scan.loop import (
 )
 from station.scan.sources import SPEC_FORMS, SourceOptions, open_source
 from station.scan.wedge import LAYOUTS, WedgeBurstDetector, detect_layout, remap_layout
+from station.settings import load_settings
 from station.verify.verifier import Verifier
 
 
@@ -61,6 +65,11 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="decode every frame of a file without pacing (for replaying recordings)",
     )
+    parser.add_argument(
+        "--budget-ms",
+        type=float,
+        help="decode time per camera frame (default: the scan_budget_ms setting, 40)",
+    )
     parser.add_argument("--limit", type=int, help="stop after this many verdicts")
     parser.add_argument("--duration", type=float, help="stop after this many seconds")
     parser.add_argument(
@@ -93,8 +102,14 @@ def _camera_reads(args: argparse.Namespace, deadline: float | None) -> Iterator[
     options = SourceOptions(
         *_resolution(args.resolution), fps=args.fps, loop=not args.once, realtime=not args.fast
     )
+    budget_ms = args.budget_ms or load_settings(data_dir(args.data_dir)).scan_budget_ms
+    if not 5 <= budget_ms <= 2000:
+        raise StationError("--budget-ms must be 5 to 2000")
     loop = ScanLoop(
-        open_source(args.source, options), window_s=args.repeat_window, lossless=args.fast
+        open_source(args.source, options),
+        read=functools.partial(read_codes, budget_s=budget_ms / 1000),
+        window_s=args.repeat_window,
+        lossless=args.fast,
     )
     with loop:
         for event in loop.events(deadline):

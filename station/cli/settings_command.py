@@ -12,7 +12,8 @@ from station.settings import load_settings, save_settings, with_setting
 
 KEYS_HELP = (
     "profile (a profile name, file or synced:CC; '' for none), stale_data_policy (warn|refuse), "
-    "warn_after_hours, degrade_after_hours, per_source.<source> (WARN,DEGRADE hours or default)"
+    "warn_after_hours, degrade_after_hours, per_source.<source> (WARN,DEGRADE hours or default), "
+    "scan_budget_ms (decode time per camera frame)"
 )
 
 

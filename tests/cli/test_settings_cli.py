@@ -86,3 +86,15 @@ def test_a_damaged_settings_file_is_an_error_naming_the_file(station_dir, capsys
     (Path(folder) / "settings.json").write_text('{"profile": "checkpoint", "extra": 1}')
     assert main(["--data-dir", folder, "verify", text]) == 2
     assert "settings.json" in capsys.readouterr().err
+
+
+def test_the_scan_budget_is_a_bounded_setting(tmp_path, capsys):
+    folder = str(tmp_path / "station")
+    assert main(["--data-dir", folder, "settings", "set", "scan_budget_ms", "120"]) == 0
+    assert load_settings(Path(folder)).scan_budget_ms == 120.0
+    for bad in ("1", "5000", "fast"):
+        assert main(["--data-dir", folder, "settings", "set", "scan_budget_ms", bad]) == 2
+    assert load_settings(Path(folder)).scan_budget_ms == 120.0
+    args = ["--data-dir", folder, "scan", "--source", "dir:/nonexistent", "--budget-ms", "3"]
+    assert main(args) == 2
+    assert "--budget-ms" in capsys.readouterr().err
