@@ -16,6 +16,7 @@ from station.cache.sync_state import SyncStateStore
 from sync.context import SourceResult, SyncContext
 from sync.drl import sync_drl
 from sync.errors import CacheWriteFailed, SyncError
+from sync.issuer_keys import sync_issuer_keys
 from sync.revocations import sync_revocations
 from sync.rules import sync_rules, sync_value_sets
 from sync.status_list import sync_status_list
@@ -31,6 +32,7 @@ SOURCES: Mapping[str, SourceSync] = {
     "rules": sync_rules,
     "valuesets": sync_value_sets,
     "status-list": sync_status_list,
+    "issuer-keys": sync_issuer_keys,
 }
 
 

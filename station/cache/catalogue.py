@@ -10,6 +10,7 @@ SYNCED_SOURCES: tuple[str, ...] = (
     "rules",
     "valuesets",
     "status-list",
+    "issuer-keys",
 )
 
 #: What each source is, in the words a guard or technician reads on the status screen.
@@ -20,4 +21,5 @@ SOURCE_TITLES: dict[str, str] = {
     "rules": "Entry rules",
     "valuesets": "Vaccine and test codes",
     "status-list": "National health status list",
+    "issuer-keys": "Other pass issuers (SHC, NZCP, ...)",
 }

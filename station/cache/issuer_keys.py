@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,17 @@ from station.cache.database import CacheDatabase
 #: JWK members that only a private key has (RFC 7518 §6.2.2, §6.3.2, §6.4).
 PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 ORIGINS = ("manual", "sync")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncedIssuer:
+    """One issuer as a sync delivers it: keys, CRL versions and revoked rids per kid."""
+
+    family: str
+    issuer: str
+    keys: tuple[Mapping[str, Any], ...]
+    crl_versions: Mapping[str, int] = field(default_factory=dict)
+    rids: Mapping[str, list[tuple[str, int | None]]] = field(default_factory=dict)
 
 
 class IssuerKeyCache:
@@ -49,6 +61,34 @@ class IssuerKeyCache:
                 "INSERT OR REPLACE INTO issuer_keys VALUES (?, ?, ?, ?, ?, ?, ?)", rows
             )
         return len(rows)
+
+    def replace_synced(self, issuers: Iterable[SyncedIssuer]) -> tuple[int, int]:
+        """Make the synced keys and rids exactly `issuers` (manual keys stay); (keys, rids).
+
+        Joins the caller's transaction, so a whole bundle is applied or none of it.
+        """
+        conn = self.cache.conn
+        with self.cache.transaction():
+            before = conn.execute(
+                "SELECT DISTINCT family, issuer FROM issuer_keys WHERE origin = 'sync'"
+            ).fetchall()
+            conn.execute("DELETE FROM issuer_keys WHERE origin = 'sync'")
+            issuers = list(issuers)
+            for family, issuer in {*map(tuple, before), *((i.family, i.issuer) for i in issuers)}:
+                conn.execute(
+                    "DELETE FROM issuer_revocations WHERE family = ? AND issuer = ?",
+                    (family, issuer),
+                )
+            keys = rids = 0
+            for item in issuers:
+                for key in item.keys:
+                    ctr = item.crl_versions.get(str(key.get("kid")))
+                    keys += self.import_keys(
+                        item.family, item.issuer, [key], origin="sync", crl_version=ctr
+                    )
+                for kid, revoked in item.rids.items():
+                    rids += self.add_revocations(item.family, item.issuer, kid, revoked)
+        return keys, rids
 
     def remove_issuer(self, family: str, issuer: str) -> int:
         """Forget an issuer: its keys and its revocations."""

@@ -7,13 +7,14 @@ or changes nothing (and keeps the version) when there is nothing new.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from station.cache.status_key import KdfParams, derive_status_key
 from station.trust.certificate import load_trusted_certificate
 from station.verify.revocation import revocation_hashes_for_text
-from sync.hub import content, dscs, revocations, status_list
+from sync.hub import content, dscs, issuers, revocations, status_list
 from sync.hub.base import HubBase
 from sync.hub.dscs import MANUAL, Dsc
 from sync.hub.revocations import RevocationEntry
@@ -149,6 +150,30 @@ class HubAdmin(HubBase):
 
         self._change("status-list", apply)
         return params
+
+    # --- issuers of other families -----------------------------------------------------------
+
+    def add_issuer(
+        self,
+        family: str,
+        issuer: str,
+        keys: Sequence[Mapping[str, Any]],
+        crls: Sequence[Mapping[str, Any]] = (),
+    ) -> int:
+        """Allow-list an issuer with its public keys (and SHC CRLs); replaces what it had."""
+        checked, checked_crl = issuers.checked_keys(family, keys), issuers.checked_crls(crls)
+        if not issuer or len(issuer) > 512:
+            raise ValueError("an issuer needs a name of at most 512 characters")
+        now = self.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self._change(
+            "issuer-keys",
+            lambda conn, _v: issuers.store_issuer(conn, family, issuer, checked, checked_crl, now),
+        )
+
+    def remove_issuer(self, family: str, issuer: str) -> int:
+        return self._change(
+            "issuer-keys", lambda conn, _v: issuers.delete_issuer(conn, family, issuer)
+        )
 
 
 def _pass_entries(text: str, expires: datetime | None) -> list[RevocationEntry]:

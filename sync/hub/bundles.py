@@ -20,6 +20,7 @@ from sync.hub.store import utc_iso
 TRUST_LIST = "trust-list"
 REVOCATIONS = "revocations"
 HUB_KEYS = "hub-keys"
+ISSUER_KEYS = "issuer-keys"
 STATUS_LIST = "status-list"
 BUNDLE_SOURCES = (TRUST_LIST, REVOCATIONS, STATUS_LIST)
 

@@ -41,6 +41,10 @@ def trust_list(request: Request) -> Response:
     return bundle_response(request.hub.trust_list_bundle())
 
 
+def issuer_keys(request: Request) -> Response:
+    return bundle_response(request.hub.issuer_keys_bundle())
+
+
 def hub_keys(request: Request) -> Response:
     """The published keys, signed by the older key the station names (`?signed_by=<key id>`)."""
     signed_by = request.query.get("signed_by", "")

@@ -16,11 +16,12 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from sync.bundle import key_id, public_key_pem
-from sync.hub import dscs, enrollment, keys, revocations, status_list
+from sync.hub import dscs, enrollment, issuers, keys, revocations, status_list
 from sync.hub.admin import HubAdmin
 from sync.hub.base import Clock, HubConfig
 from sync.hub.bundles import (
     HUB_KEYS,
+    ISSUER_KEYS,
     REVOCATIONS,
     STATUS_LIST,
     TRUST_LIST,
@@ -116,6 +117,13 @@ class Hub(HubAdmin):
             payload = self._envelope(TRUST_LIST, current_version(conn, TRUST_LIST))
             payload["kids"] = dscs.current_kids(conn)
             payload["removed_kids"] = dscs.removed_kids(conn)
+        return self._sign(payload, first_page=True)
+
+    def issuer_keys_bundle(self) -> SignedBundle:
+        """Every allow-listed issuer of the other families with its keys and CRLs, signed."""
+        with self._store.read() as conn:
+            payload = self._envelope(ISSUER_KEYS, current_version(conn, ISSUER_KEYS))
+            payload["issuers"] = issuers.all_issuers(conn)
         return self._sign(payload, first_page=True)
 
     def key_announcement(self, signed_by: str) -> SignedBundle:

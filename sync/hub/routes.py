@@ -48,6 +48,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/station/v1/bundles/revocations", station.revocations),
     Route("GET", "/station/v1/bundles/status-list", station.status_list),
     Route("GET", "/station/v1/keys", station.hub_keys),
+    Route("GET", "/station/v1/bundles/issuer-keys", station.issuer_keys),
     Route("GET", "/signercertificateStatus", dgca.certificate_status),
     Route("GET", "/signercertificateStatus/delta", dgca.certificate_delta),
     Route("GET", "/signercertificateUpdate", dgca.certificate_update),

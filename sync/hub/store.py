@@ -21,7 +21,7 @@ from station.store.db import connect
 
 #: Page cache per connection: bulk loads into the random-keyed hash index need it.
 CACHE_KIB = 64 * 1024
-SOURCES = ("trust-list", "revocations", "status-list", "rules", "valuesets")
+SOURCES = ("trust-list", "revocations", "status-list", "rules", "valuesets", "issuer-keys")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS status_entries (
 CREATE INDEX IF NOT EXISTS status_entries_identity ON status_entries (key);
 CREATE INDEX IF NOT EXISTS status_entries_added ON status_entries (added_version);
 CREATE INDEX IF NOT EXISTS status_entries_removed ON status_entries (removed_version);
+CREATE TABLE IF NOT EXISTS issuers (
+    family TEXT NOT NULL, issuer TEXT NOT NULL, keys_json TEXT NOT NULL, crls_json TEXT NOT NULL,
+    added_at TEXT NOT NULL, PRIMARY KEY (family, issuer));
 """
 
 
