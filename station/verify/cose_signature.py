@@ -55,7 +55,8 @@ def sig_structure(protected_bytes: bytes, payload: bytes, external_aad: bytes = 
 def require_alg(alg: Any) -> int:
     if alg is None:
         raise Reject(Reason.ALG_MISSING, "no algorithm in the protected header")
-    if isinstance(alg, bool) or alg not in SUPPORTED_ALGS:
+    # `type(alg) is int`: -7.0 == -7 in Python, but a CBOR float is not a COSE algorithm id.
+    if type(alg) is not int or alg not in SUPPORTED_ALGS:
         raise Reject(Reason.ALG_UNSUPPORTED, f"algorithm {alg!r} is not ES256 or PS256")
     return int(alg)
 

@@ -461,3 +461,12 @@ def test_unrelated_eku_only_allows_any_type(now):
     signer = make_signer(not_before=START, usage_arc="1.3.6.1.5.5.7.3", usages="t")
     assert load_trusted_certificate(signer.der).allowed_types is None
     assert_valid(verifier_for(now, signer).verify(issue(signer, vaccination_payload())))
+
+
+@pytest.mark.parametrize("alg", [-7.0, -37.0, True])
+def test_an_algorithm_that_only_equals_a_supported_id_is_refused(es256_signer, now, alg):
+    """-7.0 == -7 in Python, but a CBOR float (or bool) is not a COSE algorithm identifier."""
+    text = with_signature(es256_signer, bytes(64), protected={1: alg, 4: es256_signer.kid})
+    assert_invalid(
+        verifier_for(now, es256_signer).verify(text), "signature", Reason.ALG_UNSUPPORTED
+    )
