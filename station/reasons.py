@@ -76,6 +76,54 @@ class Reason(StrEnum):
     RULE_FAILED = "RULE_FAILED"
     RULE_OPEN = "RULE_OPEN"
     NO_RULES_APPLY = "NO_RULES_APPLY"
+    # DIVOC vaccination certificates (CoWIN India, Sri Lanka, Philippines, Indonesia: ZIP QR)
+    DIVOC_ZIP_INVALID = "DIVOC_ZIP_INVALID"
+    DIVOC_ZIP_UNSAFE = "DIVOC_ZIP_UNSAFE"
+    DIVOC_JSON_INVALID = "DIVOC_JSON_INVALID"
+    DIVOC_CONTEXT_UNKNOWN = "DIVOC_CONTEXT_UNKNOWN"
+    DIVOC_JSONLD_INVALID = "DIVOC_JSONLD_INVALID"
+    DIVOC_ISSUER_UNTRUSTED = "DIVOC_ISSUER_UNTRUSTED"
+    DIVOC_ISSUER_KEYS_UNAVAILABLE = "DIVOC_ISSUER_KEYS_UNAVAILABLE"
+    # SMART Health Cards (shc:/)
+    SHC_NUMERIC_INVALID = "SHC_NUMERIC_INVALID"
+    SHC_CHUNK_INVALID = "SHC_CHUNK_INVALID"
+    SHC_CHUNK_MISSING = "SHC_CHUNK_MISSING"
+    SHC_JWS_MALFORMED = "SHC_JWS_MALFORMED"
+    SHC_ISSUER_KEYS_UNAVAILABLE = "SHC_ISSUER_KEYS_UNAVAILABLE"
+    SHC_KEY_THUMBPRINT_MISMATCH = "SHC_KEY_THUMBPRINT_MISMATCH"
+    SHC_PAYLOAD_INVALID = "SHC_PAYLOAD_INVALID"
+    SHC_ISSUER_MISMATCH = "SHC_ISSUER_MISMATCH"
+    # Vietnam national QRs (PC-Covid personal QR, CCCD chip ID card, health-insurance card)
+    VN_QR_MALFORMED = "VN_QR_MALFORMED"
+    VN_DATE_INVALID = "VN_DATE_INVALID"
+    VN_ID_NUMBER_INVALID = "VN_ID_NUMBER_INVALID"
+    VN_ID_MISMATCH = "VN_ID_MISMATCH"
+    STATUS_POSITIVE = "STATUS_POSITIVE"
+    STATUS_ISOLATING = "STATUS_ISOLATING"
+    STATUS_CLOSE_CONTACT = "STATUS_CLOSE_CONTACT"
+    STATUS_NOT_LISTED = "STATUS_NOT_LISTED"
+    STATUS_ENTRY_EXPIRED = "STATUS_ENTRY_EXPIRED"
+    STATUS_LIST_MISSING = "STATUS_LIST_MISSING"
+    STATUS_NOT_SEARCHABLE = "STATUS_NOT_SEARCHABLE"
+    # NZ COVID Pass (NZCP:/1/)
+    BASE32_INVALID = "BASE32_INVALID"
+    NZCP_ISSUER_UNTRUSTED = "NZCP_ISSUER_UNTRUSTED"
+    NZCP_ISSUER_KEYS_UNAVAILABLE = "NZCP_ISSUER_KEYS_UNAVAILABLE"
+    NZCP_CREDENTIAL_ID_INVALID = "NZCP_CREDENTIAL_ID_INVALID"
+    NZCP_PASS_TYPE_UNSUPPORTED = "NZCP_PASS_TYPE_UNSUPPORTED"
+    # ICAO VDS-NC seals (JSON with a detached signature over canonical `data`)
+    VDS_JSON_INVALID = "VDS_JSON_INVALID"
+    VDS_DUPLICATE_KEY = "VDS_DUPLICATE_KEY"
+    VDS_TOO_DEEP = "VDS_TOO_DEEP"
+    VDS_STRUCTURE_INVALID = "VDS_STRUCTURE_INVALID"
+    VDS_TYPE_UNSUPPORTED = "VDS_TYPE_UNSUPPORTED"
+    VDS_SIGNER_CERT_INVALID = "VDS_SIGNER_CERT_INVALID"
+    VDS_TRUST_UNAVAILABLE = "VDS_TRUST_UNAVAILABLE"
+    VDS_ISSUER_UNKNOWN = "VDS_ISSUER_UNKNOWN"
+    VDS_CHAIN_INVALID = "VDS_CHAIN_INVALID"
+    VDS_SIGNER_EXPIRED = "VDS_SIGNER_EXPIRED"
+    VDS_SIGNER_NOT_YET_VALID = "VDS_SIGNER_NOT_YET_VALID"
+    VDS_AUTHORITY_NOT_VALID = "VDS_AUTHORITY_NOT_VALID"
 
 
 #: One table from reason to the verdict it forces.  A reason mapped to VALID never fails a pass.
@@ -127,6 +175,54 @@ REASON_STATUS: dict[Reason, Status] = {
     Reason.RULE_FAILED: Status.INVALID,
     Reason.RULE_OPEN: Status.CHECK_MANUALLY,
     Reason.NO_RULES_APPLY: Status.CHECK_MANUALLY,
+    # DIVOC vaccination certificates
+    Reason.DIVOC_ZIP_INVALID: Status.INVALID,
+    Reason.DIVOC_ZIP_UNSAFE: Status.INVALID,
+    Reason.DIVOC_JSON_INVALID: Status.INVALID,
+    Reason.DIVOC_CONTEXT_UNKNOWN: Status.INVALID,
+    Reason.DIVOC_JSONLD_INVALID: Status.INVALID,
+    Reason.DIVOC_ISSUER_UNTRUSTED: Status.INVALID,
+    Reason.DIVOC_ISSUER_KEYS_UNAVAILABLE: Status.CHECK_MANUALLY,
+    # SMART Health Cards
+    Reason.SHC_NUMERIC_INVALID: Status.INVALID,
+    Reason.SHC_CHUNK_INVALID: Status.INVALID,
+    Reason.SHC_CHUNK_MISSING: Status.CHECK_MANUALLY,
+    Reason.SHC_JWS_MALFORMED: Status.INVALID,
+    Reason.SHC_ISSUER_KEYS_UNAVAILABLE: Status.CHECK_MANUALLY,
+    Reason.SHC_KEY_THUMBPRINT_MISMATCH: Status.INVALID,
+    Reason.SHC_PAYLOAD_INVALID: Status.INVALID,
+    Reason.SHC_ISSUER_MISMATCH: Status.INVALID,
+    # Vietnam national QRs
+    Reason.VN_QR_MALFORMED: Status.INVALID,
+    Reason.VN_DATE_INVALID: Status.INVALID,
+    Reason.VN_ID_NUMBER_INVALID: Status.INVALID,
+    Reason.VN_ID_MISMATCH: Status.INVALID,
+    Reason.STATUS_POSITIVE: Status.INVALID,
+    Reason.STATUS_ISOLATING: Status.INVALID,
+    Reason.STATUS_CLOSE_CONTACT: Status.INVALID,
+    Reason.STATUS_NOT_LISTED: Status.CHECK_MANUALLY,
+    Reason.STATUS_ENTRY_EXPIRED: Status.CHECK_MANUALLY,
+    Reason.STATUS_LIST_MISSING: Status.CHECK_MANUALLY,
+    Reason.STATUS_NOT_SEARCHABLE: Status.CHECK_MANUALLY,
+    # NZ COVID Pass
+    Reason.BASE32_INVALID: Status.INVALID,
+    Reason.NZCP_ISSUER_UNTRUSTED: Status.INVALID,
+    Reason.NZCP_ISSUER_KEYS_UNAVAILABLE: Status.CHECK_MANUALLY,
+    Reason.NZCP_CREDENTIAL_ID_INVALID: Status.INVALID,
+    Reason.NZCP_PASS_TYPE_UNSUPPORTED: Status.INVALID,
+    # ICAO VDS-NC seals
+    Reason.VDS_JSON_INVALID: Status.INVALID,
+    Reason.VDS_DUPLICATE_KEY: Status.INVALID,
+    Reason.VDS_TOO_DEEP: Status.INVALID,
+    Reason.VDS_STRUCTURE_INVALID: Status.INVALID,
+    Reason.VDS_TYPE_UNSUPPORTED: Status.INVALID,
+    Reason.VDS_SIGNER_CERT_INVALID: Status.INVALID,
+    Reason.VDS_TRUST_UNAVAILABLE: Status.CHECK_MANUALLY,
+    Reason.VDS_ISSUER_UNKNOWN: Status.INVALID,
+    Reason.VDS_CHAIN_INVALID: Status.INVALID,
+    Reason.VDS_SIGNER_EXPIRED: Status.INVALID,
+    Reason.VDS_SIGNER_NOT_YET_VALID: Status.INVALID,
+    Reason.VDS_AUTHORITY_NOT_VALID: Status.INVALID,
 }
 
 #: Plain-language messages for a guard (English; the GUI translates codes itself).
@@ -182,6 +278,99 @@ REASON_MESSAGES: dict[Reason, str] = {
     Reason.RULE_FAILED: "The pass does not meet the rules that apply here.",
     Reason.RULE_OPEN: "A rule could not be checked automatically: check the pass by hand.",
     Reason.NO_RULES_APPLY: "No rules are set here for this kind of pass: check the pass by hand.",
+    # DIVOC vaccination certificates
+    Reason.DIVOC_ZIP_INVALID: (
+        "The pass is not packed the way genuine passes are: it cannot be read."
+    ),
+    Reason.DIVOC_ZIP_UNSAFE: "The pass holds extra or disguised files: it has been tampered with.",
+    Reason.DIVOC_JSON_INVALID: "The certificate inside the pass is damaged or in the wrong form.",
+    Reason.DIVOC_CONTEXT_UNKNOWN: (
+        "The pass uses definitions this station does not hold, so its signature cannot be checked."
+    ),
+    Reason.DIVOC_JSONLD_INVALID: (
+        "The pass holds details its signature does not cover: do not accept it."
+    ),
+    Reason.DIVOC_ISSUER_UNTRUSTED: (
+        "This vaccination certificate was not issued by an issuer this station trusts."
+    ),
+    Reason.DIVOC_ISSUER_KEYS_UNAVAILABLE: (
+        "This station holds no keys to check DIVOC vaccination certificates: check by hand."
+    ),
+    # SMART Health Cards
+    Reason.SHC_NUMERIC_INVALID: (
+        "The pass text is damaged (its digits are not those of a SMART Health Card)."
+    ),
+    Reason.SHC_CHUNK_INVALID: "The parts of this multi-part pass do not belong together.",
+    Reason.SHC_CHUNK_MISSING: "This pass is split over several QR codes: scan every part.",
+    Reason.SHC_JWS_MALFORMED: "The signed envelope of the SMART Health Card is damaged.",
+    Reason.SHC_ISSUER_KEYS_UNAVAILABLE: (
+        "This station holds no keys to check SMART Health Cards: check the pass by hand."
+    ),
+    Reason.SHC_KEY_THUMBPRINT_MISMATCH: (
+        "The station's copy of the issuer key does not match its key identifier."
+    ),
+    Reason.SHC_PAYLOAD_INVALID: (
+        "The SMART Health Card content is damaged or not in the expected form."
+    ),
+    Reason.SHC_ISSUER_MISMATCH: "The card names another issuer than the one whose key signed it.",
+    # Vietnam national QRs
+    Reason.VN_QR_MALFORMED: "This ID QR is damaged or not in the expected form.",
+    Reason.VN_DATE_INVALID: "The ID QR holds a date that does not exist or lies in the future.",
+    Reason.VN_ID_NUMBER_INVALID: "The ID number in the QR is not a valid Vietnamese ID number.",
+    Reason.VN_ID_MISMATCH: (
+        "The ID number does not match the birth date or sex in the QR: it has been altered."
+    ),
+    Reason.STATUS_POSITIVE: (
+        "The national status list records this person as testing positive: do not let them in."
+    ),
+    Reason.STATUS_ISOLATING: (
+        "The national status list says this person must stay in isolation: do not let them in."
+    ),
+    Reason.STATUS_CLOSE_CONTACT: (
+        "The national status list records this person as a close contact of a case:"
+        " do not let them in."
+    ),
+    Reason.STATUS_NOT_LISTED: (
+        "No vaccination, test or recovery is on record for this person: ask for a signed pass."
+    ),
+    Reason.STATUS_ENTRY_EXPIRED: (
+        "This person's record on the national status list has run out: ask for a signed pass."
+    ),
+    Reason.STATUS_LIST_MISSING: (
+        "This station has no national status list: ask for a signed vaccination, test or"
+        " recovery pass."
+    ),
+    Reason.STATUS_NOT_SEARCHABLE: (
+        "This QR has no citizen ID number to look up on the national status list:"
+        " ask for a signed pass."
+    ),
+    # NZ COVID Pass
+    Reason.BASE32_INVALID: "The pass text is damaged (it is not in the form an NZ COVID Pass has).",
+    Reason.NZCP_ISSUER_UNTRUSTED: "This NZ COVID Pass was not issued by the NZ Ministry of Health.",
+    Reason.NZCP_ISSUER_KEYS_UNAVAILABLE: (
+        "This station holds no keys to check NZ COVID Passes: check the pass by hand."
+    ),
+    Reason.NZCP_CREDENTIAL_ID_INVALID: "The pass lacks a valid pass number.",
+    Reason.NZCP_PASS_TYPE_UNSUPPORTED: "This kind of NZ COVID Pass is not accepted here.",
+    # ICAO VDS-NC seals
+    Reason.VDS_JSON_INVALID: "The seal text is damaged or not written the way genuine seals are.",
+    Reason.VDS_DUPLICATE_KEY: "The seal content has a field twice: it has been tampered with.",
+    Reason.VDS_TOO_DEEP: "The seal content is nested far deeper than a genuine seal.",
+    Reason.VDS_STRUCTURE_INVALID: "The seal lacks its header, message or signature part.",
+    Reason.VDS_TYPE_UNSUPPORTED: (
+        "This kind of ICAO seal is not read here (only vaccination and test seals are)."
+    ),
+    Reason.VDS_SIGNER_CERT_INVALID: "The signing certificate inside the seal is damaged.",
+    Reason.VDS_TRUST_UNAVAILABLE: (
+        "This station holds no country authorities to check ICAO seals: check the pass by hand."
+    ),
+    Reason.VDS_ISSUER_UNKNOWN: "The seal comes from a country this station does not trust.",
+    Reason.VDS_CHAIN_INVALID: (
+        "The seal was not signed under the issuing country's authority: it may be forged."
+    ),
+    Reason.VDS_SIGNER_EXPIRED: "The certificate that signed the seal has expired.",
+    Reason.VDS_SIGNER_NOT_YET_VALID: "The certificate that signed the seal is not valid yet.",
+    Reason.VDS_AUTHORITY_NOT_VALID: "The country authority behind the seal is not valid now.",
 }
 
 #: Severity order used to pick the overall verdict from several failed checks.

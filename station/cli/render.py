@@ -7,6 +7,14 @@ from station.reasons import Reason, Status
 
 FORMAT_NAMES = {
     "dcc": "EU Digital COVID Certificate (HC1)",
+    "ddcc": "WHO DDCC:VS vaccination certificate (HC1)",
+    "vds": "ICAO Visible Digital Seal (VDS-NC)",
+    "shc": "SMART Health Card (shc:/)",
+    "nzcp": "NZ COVID Pass (NZCP)",
+    "divoc": "DIVOC vaccination certificate (CoWIN India, Sri Lanka, Philippines, Indonesia)",
+    "vn_pccovid": "Vietnam personal QR (PC-Covid), identity only",
+    "vn_cccd": "Vietnam chip ID card (CCCD) QR, identity only",
+    "vn_bhyt": "Vietnam health-insurance card (BHYT) QR, identity only",
     "unknown": "Unrecognised code",
 }
 STATUS_WORDS = {

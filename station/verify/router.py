@@ -15,7 +15,11 @@ from station.config import VerifierConfig
 from station.model import Check, VerificationResult
 from station.ports import TrustSources
 from station.reasons import Reason
-from station.verify import dcc
+from station.verify import dcc, vn_qr
+from station.verify import divoc as divoc_family
+from station.verify import nzcp as nzcp_family
+from station.verify import shc as shc_family
+from station.verify import vds as vds_family
 from station.verify.outcome import build_result
 
 VerifyFunction = Callable[[str, TrustSources, datetime, VerifierConfig], VerificationResult]
@@ -33,7 +37,14 @@ def _looks_like_hcert(text: str) -> bool:
     return bool(_HCERT_SHAPE.match(text))
 
 
-FAMILIES: tuple[Family, ...] = (Family(dcc.FORMAT, _looks_like_hcert, dcc.verify_dcc),)
+FAMILIES: tuple[Family, ...] = (
+    Family(dcc.FORMAT, _looks_like_hcert, dcc.verify_dcc),
+    Family(vds_family.FORMAT, vds_family.looks_like_vds, vds_family.verify_vds),
+    Family(shc_family.FORMAT, shc_family.looks_like_shc, shc_family.verify_shc),
+    Family(nzcp_family.FORMAT, nzcp_family.looks_like_nzcp, nzcp_family.verify_nzcp),
+    Family(divoc_family.FORMAT, divoc_family.looks_like_divoc, divoc_family.verify_divoc),
+    Family(vn_qr.FAMILY, vn_qr.claims, vn_qr.verify_vn_qr),
+)
 
 
 def route(text: str) -> Family | None:
