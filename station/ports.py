@@ -68,6 +68,11 @@ class IssuerKeys(Protocol):
 
     def issuers(self, family: str) -> Sequence[str]: ...
 
+    def keys_with_kid(self, family: str, kid: str) -> Sequence[tuple[str, Mapping[str, Any]]]:
+        """(issuer, key) for every issuer of `family` holding a key under `kid` (one lookup,
+        for formats whose issuer is only known after the signature was checked)."""
+        ...
+
     def is_revoked(self, family: str, issuer: str, kid: str, rid: str, issued_at: int) -> bool: ...
 
 

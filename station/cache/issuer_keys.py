@@ -108,6 +108,13 @@ class IssuerKeyCache:
         ).fetchall()
         return [json.loads(row[0]) for row in rows]
 
+    def keys_with_kid(self, family: str, kid: str) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.cache.conn.execute(
+            "SELECT issuer, key_json FROM issuer_keys WHERE family = ? AND kid = ? ORDER BY issuer",
+            (family, kid),
+        ).fetchall()
+        return [(str(row[0]), json.loads(row[1])) for row in rows]
+
     def issuers(self, family: str) -> list[str]:
         rows = self.cache.conn.execute(
             "SELECT DISTINCT issuer FROM issuer_keys WHERE family = ? ORDER BY issuer", (family,)

@@ -173,8 +173,14 @@ CREATE TABLE issuer_revocations (
 );
 """
 
+#: Version 4: SMART Health Cards name only a kid before their signature is checked (the issuer is
+#: inside the signed payload), so keys are also found by (family, kid) in one lookup.
+V4_KEYS_BY_KID = """
+CREATE INDEX issuer_keys_by_kid ON issuer_keys (family, kid);
+"""
+
 #: Script N (1-based) migrates a file from version N-1 to version N.
-MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_DRL, V3_ISSUER_KEYS)
+MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_DRL, V3_ISSUER_KEYS, V4_KEYS_BY_KID)
 
 #: The schema version this code reads and writes.
 LATEST_VERSION = len(MIGRATIONS)

@@ -18,7 +18,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -104,10 +104,11 @@ def verify_card_signature(jws: CompactJws, keys: IssuerKeys | None) -> Signature
 
 def candidate_keys(keys: IssuerKeys | None, kid: str) -> list[tuple[str, Mapping[str, Any]]]:
     """(issuer, stored JWK) for every allow-listed issuer holding a key under `kid`."""
-    issuers: Sequence[str] = keys.issuers(FAMILY) if keys is not None else ()
-    if keys is None or not issuers:
+    if keys is None:
         raise Reject(Reason.SHC_ISSUER_KEYS_UNAVAILABLE, "no SMART Health Card issuer is trusted")
-    found = [(issuer, jwk) for issuer in issuers for jwk in keys.keys_for(FAMILY, issuer, kid)]
+    found = list(keys.keys_with_kid(FAMILY, kid))
+    if not found and not keys.issuers(FAMILY):
+        raise Reject(Reason.SHC_ISSUER_KEYS_UNAVAILABLE, "no SMART Health Card issuer is trusted")
     if not found:
         raise Reject(Reason.KID_UNKNOWN, "no trusted issuer holds a key with this kid")
     return found
