@@ -97,6 +97,11 @@ class MemoryIssuerKeys:
     def issuers(self, family: str) -> list[str]:
         return sorted(issuer for fam, issuer in self._keys if fam == family)
 
+    def keys_with_kid(self, family: str, kid: str) -> list[tuple[str, dict[str, str]]]:
+        return [
+            (iss, key) for iss in self.issuers(family) for key in self.keys_for(family, iss, kid)
+        ]
+
     def is_revoked(self, family: str, issuer: str, kid: str, rid: str, issued_at: int) -> bool:
         return False
 
