@@ -27,6 +27,7 @@ from station.verify.key_usage import check_key_usage
 from station.verify.outcome import build_result
 from station.verify.revocation import revocation_hashes
 from station.verify.schema import check_schema
+from station.verify.stages import FAILED, run_stages
 from station.verify.validity import check_validity_period
 
 FORMAT = "dcc"
@@ -118,14 +119,9 @@ def _decode(
         ("cose", dcc_decode.parse_cose_sign1),
         ("cbor", lambda cose: (cose, ddcc_decode.parse_hcert_claims(cose.payload))),
     ]
-    value: Any = text
-    for name, stage in stages:
-        try:
-            value = stage(value)
-        except Reject as exc:
-            checks.append(Check.failed(name, exc.reason, exc.detail))
-            return None
-        checks.append(Check.passed(name))
+    value = run_stages(text, stages, checks)
+    if value is FAILED:
+        return None
     cose, claims = value
     return cose, claims
 

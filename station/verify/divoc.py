@@ -31,6 +31,7 @@ from station.ports import IssuerKeys, TrustSources
 from station.reasons import Reason
 from station.verify import divoc_contexts, divoc_json, divoc_payload, divoc_signature, divoc_zip
 from station.verify.outcome import build_result
+from station.verify.stages import FAILED, run_stages
 
 FORMAT = "divoc"
 #: The family name under which `station trust import-keys --family divoc` stores issuer keys.
@@ -89,14 +90,9 @@ def _decode(
         ("context", _with_checked_contexts),
         ("jsonld", lambda doc: (doc, divoc_canon.canonical_nquads(_unsigned(doc)))),
     ]
-    value: Any = text
-    for name, stage in stages:
-        try:
-            value = stage(value)
-        except Reject as exc:
-            checks.append(Check.failed(name, exc.reason, exc.detail))
-            return None
-        checks.append(Check.passed(name))
+    value = run_stages(text, stages, checks)
+    if value is FAILED:
+        return None
     credential, nquads = value
     return credential, nquads
 

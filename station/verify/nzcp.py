@@ -26,6 +26,7 @@ from station.reasons import Reason
 from station.verify import cose_signature, nzcp_decode, nzcp_keys, nzcp_payload
 from station.verify.dcc_decode import HEADER_KID, CoseSign1
 from station.verify.outcome import build_result
+from station.verify.stages import FAILED, run_stages
 
 FORMAT = "nzcp"
 DECODE_STAGES = ("prefix", "base32", "cose", "cbor")
@@ -102,14 +103,9 @@ def _decode(
         ("cose", nzcp_decode.parse_cose),
         ("cbor", lambda cose: (cose, nzcp_decode.parse_claims(cose))),
     ]
-    value: Any = text
-    for name, stage in stages:
-        try:
-            value = stage(value)
-        except Reject as exc:
-            checks.append(Check.failed(name, exc.reason, exc.detail))
-            return None
-        checks.append(Check.passed(name))
+    value = run_stages(text, stages, checks)
+    if value is FAILED:
+        return None
     cose, claims = value
     return cose, claims
 

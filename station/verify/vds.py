@@ -26,6 +26,7 @@ from station.ports import TrustSources
 from station.reasons import Reason
 from station.verify import vds_certs, vds_trust
 from station.verify.outcome import build_result
+from station.verify.stages import FAILED, run_stages
 from station.verify.vds_json import canonical_json, parse_strict
 from station.verify.vds_message import READERS, SealContent
 from station.verify.vds_signature import decode_base64url, verify_seal_signature
@@ -104,14 +105,9 @@ def _decode(
         ("structure", _structure),
         ("certificate", lambda seal: (seal, _signer_certificate(seal))),
     ]
-    value: Any = text
-    for name, stage in stages:
-        try:
-            value = stage(value)
-        except Reject as exc:
-            checks.append(Check.failed(name, exc.reason, exc.detail))
-            return None
-        checks.append(Check.passed(name))
+    value = run_stages(text, stages, checks)
+    if value is FAILED:
+        return None
     seal, signer = value
     return seal, signer
 
