@@ -31,6 +31,7 @@ from sync import errors
 USER_AGENT = "checkpoint-station"
 _LOOPBACK_NAMES = {"localhost"}
 _BUSY_STATUSES = {500, 502, 503, 504}
+MAX_PROBLEM_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ class BackendClient:
             name.lower() in ("if-none-match", "if-modified-since") for name in headers or {}
         )
         with response:
-            _raise_for_status(response, conditional)
+            _raise_for_status(response, conditional, deadline)
             body = _read_body(response, cap, deadline)
         return HttpResponse(response.status_code, dict(response.headers), body)
 
@@ -159,11 +160,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _raise_for_status(response: requests.Response, conditional: bool) -> None:
+def _raise_for_status(response: requests.Response, conditional: bool, deadline: float) -> None:
     status = response.status_code
     if 200 <= status < 300 or (status == 304 and conditional):
         return
-    code, problem = _problem(response)
+    code, problem = _problem(response, deadline)
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     detail = problem or f"HTTP {status}"
     if 300 <= status < 400:
@@ -179,12 +180,12 @@ def _raise_for_status(response: requests.Response, conditional: bool) -> None:
     raise errors.HttpStatusError(status, f"HTTP {status} {code}: {problem}".strip(": "))
 
 
-def _problem(response: requests.Response) -> tuple[str, str]:
-    """The code and text of a ProblemReport error body, read within a small cap."""
+def _problem(response: requests.Response, deadline: float) -> tuple[str, str]:
+    """The code and text of a ProblemReport error body, read within a small cap and the same
+    deadline as any answer (an error page trickled byte by byte must not hold the sync)."""
     try:
-        raw = response.raw.read(16 * 1024, decode_content=True)
-        body = json.loads(raw)
-    except (ValueError, RecursionError, urllib3.exceptions.HTTPError, OSError):
+        body = json.loads(_read_body(response, MAX_PROBLEM_BYTES, deadline))
+    except (ValueError, RecursionError, errors.SyncError):
         return "", ""
     if not isinstance(body, dict):
         return "", ""

@@ -250,3 +250,20 @@ def test_304_is_an_answer_only_to_a_conditional_request(scripted_server):
         assert client.get("lists", headers={"If-None-Match": '"v3"'}).status == 304
         with pytest.raises(errors.RedirectRefused):
             client.get("lists")
+
+
+def test_an_error_page_trickled_byte_by_byte_is_cut_off_at_the_deadline(scripted_server):
+    def trickle_error(handler):
+        handler.send_response(503)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        for _ in range(1000):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.4)
+
+    server = scripted_server(trickle_error)
+    started = time.monotonic()
+    with BackendClient(server.url, limits=FAST) as client, pytest.raises(errors.ServerBusy):
+        client.get("x")
+    assert time.monotonic() - started < FAST.total_deadline_s + FAST.read_timeout_s + 0.5
