@@ -73,15 +73,19 @@ def enroll(
     keys_pem = answer.get("hub_keys")
     if not isinstance(keys_pem, list) or not keys_pem:
         raise DataInvalid("the hub sent no keys")
-    fingerprints = {key_fingerprint(load_public_key(str(pem).encode("ascii"))) for pem in keys_pem}
-    if pin.strip().lower() not in fingerprints:
+    # Only the key the operator pinned is kept: any other key in the answer is unvouched for
+    # (a rotated-in key reaches the station later, announced under this one).
+    pinned = [
+        str(pem)
+        for pem in keys_pem
+        if key_fingerprint(load_public_key(str(pem).encode("ascii"))) == pin.strip().lower()
+    ]
+    if not pinned:
         raise SignatureRejected("the hub's keys do not match the pinned fingerprint")
     station_id, token = answer.get("station_id"), answer.get("token")
     if not isinstance(station_id, str) or not isinstance(token, str) or not token:
         raise DataInvalid("the enrollment answer lacks the station id or token")
-    return Enrollment(
-        hub_url, station_id, token, tuple(str(p) for p in keys_pem), ca_file, now.isoformat()
-    )
+    return Enrollment(hub_url, station_id, token, tuple(pinned), ca_file, now.isoformat())
 
 
 def save_enrollment(enrollment: Enrollment, data_dir: Path) -> Path:
