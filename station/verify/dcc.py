@@ -17,14 +17,14 @@ from typing import Any
 from station.config import VerifierConfig
 from station.errors import Reject
 from station.model import Check, Holder, VerificationResult
-from station.ports import DataHealth, RevocationLookup, TrustSources
+from station.ports import RevocationLookup, TrustSources
 from station.reasons import Reason
 from station.rules.profiles import Profile
 from station.rules.runner import RulesOutcome
 from station.trust.certificate import TrustedCertificate
 from station.verify import cose_signature, dcc_decode, ddcc_decode
 from station.verify.key_usage import check_key_usage
-from station.verify.outcome import build_result
+from station.verify.outcome import build_result, data_health_checks
 from station.verify.revocation import revocation_hashes
 from station.verify.schema import check_schema
 from station.verify.stages import FAILED, run_stages
@@ -75,8 +75,7 @@ def verify_dcc(
     if signer is not None:
         details["signer_kid"] = signer.kid.hex()
         details["signer_country"] = signer.country
-    if trust.health is not None:
-        checks += _data_health(trust.health(), config, details)
+    checks += data_health_checks(trust, config, details)
     return build_result(
         FORMAT,
         checks,
@@ -165,17 +164,6 @@ def _revocation_check(
     if match is not None:
         return Check.failed("revocation", Reason.REVOKED, f"matched by {match.hash_type.name}")
     return Check.passed("revocation")
-
-
-def _data_health(
-    health: DataHealth, config: VerifierConfig, details: dict[str, Any]
-) -> list[Check]:
-    """Record the data's freshness in the verdict; under the "refuse" policy stale data
-    turns the verdict into CHECK_MANUALLY."""
-    details["data"] = health.to_json()
-    if health.stale and config.stale_data_policy == "refuse":
-        return [Check.failed("data", Reason.DATA_STALE)]
-    return []
 
 
 def choose_signer(

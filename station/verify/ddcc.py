@@ -38,7 +38,7 @@ from station.reasons import Reason
 from station.trust.certificate import TrustedCertificate
 from station.verify import dcc, dcc_decode, ddcc_decode
 from station.verify.ddcc_payload import DdccRecord, read_core_data_set
-from station.verify.outcome import build_result
+from station.verify.outcome import build_result, data_health_checks
 from station.verify.revocation import HashType, signature_hash_input, truncated_sha256
 from station.verify.validity import check_validity_period
 
@@ -74,8 +74,7 @@ def verify_decoded(
         checks.append(
             Check.skipped("rules", Reason.NO_RULES_APPLY, "rule profiles read EU certificates")
         )
-    if trust.health is not None:
-        checks += dcc._data_health(trust.health(), config, details)
+    checks += data_health_checks(trust, config, details)
     holder = _holder(record, claims.certificate)
     return build_result(
         FORMAT, checks, now, text, payload=claims.certificate, holder=holder, details=details

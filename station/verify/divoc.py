@@ -30,7 +30,7 @@ from station.model import Check, VerificationResult
 from station.ports import IssuerKeys, TrustSources
 from station.reasons import Reason
 from station.verify import divoc_contexts, divoc_json, divoc_payload, divoc_signature, divoc_zip
-from station.verify.outcome import build_result
+from station.verify.outcome import build_result, data_health_checks
 from station.verify.stages import FAILED, run_stages
 
 FORMAT = "divoc"
@@ -65,7 +65,7 @@ def verify_divoc(
     if keys is not None and issuer_check.ok:
         checks.append(_revocation_check(credential, keys))
     details = _details(credential)
-    checks += _data_health(trust, config, details)
+    checks += data_health_checks(trust, config, details)
     return build_result(
         FORMAT,
         checks,
@@ -199,20 +199,6 @@ def _revocation_check(credential: Mapping[str, Any], keys: IssuerKeys) -> Check:
     if keys.is_revoked(KEY_FAMILY, issuer, kid, rid, issued_at):
         return Check.failed("revocation", Reason.REVOKED, "certificate id on the revocation list")
     return Check.passed("revocation")
-
-
-def _data_health(
-    trust: TrustSources, config: VerifierConfig, details: dict[str, Any]
-) -> list[Check]:
-    """The data's freshness goes into the verdict; under the "refuse" policy stale data turns
-    it into CHECK_MANUALLY, as for every family."""
-    if trust.health is None:
-        return []
-    health = trust.health()
-    details["data"] = health.to_json()
-    if health.stale and config.stale_data_policy == "refuse":
-        return [Check.failed("data", Reason.DATA_STALE)]
-    return []
 
 
 def _details(credential: Mapping[str, Any]) -> dict[str, Any]:

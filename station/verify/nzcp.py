@@ -25,7 +25,7 @@ from station.ports import IssuerKeys, TrustSources
 from station.reasons import Reason
 from station.verify import cose_signature, nzcp_decode, nzcp_keys, nzcp_payload
 from station.verify.dcc_decode import HEADER_KID, CoseSign1
-from station.verify.outcome import build_result
+from station.verify.outcome import build_result, data_health_checks
 from station.verify.stages import FAILED, run_stages
 
 FORMAT = "nzcp"
@@ -69,11 +69,7 @@ def verify_nzcp(
     checks.append(vc if isinstance(vc, Check) else Check.passed("payload"))
     if config.rules is not None:
         checks.append(Check.failed("rules", Reason.NO_RULES_APPLY, "no rules for NZ passes"))
-    if trust.health is not None:
-        health = trust.health()
-        details["data"] = health.to_json()
-        if health.stale and config.stale_data_policy == "refuse":
-            checks.append(Check.failed("data", Reason.DATA_STALE))
+    checks += data_health_checks(trust, config, details)
     return build_result(
         FORMAT,
         checks,

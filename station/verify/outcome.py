@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from station.config import VerifierConfig
 from station.model import Check, Holder, VerificationResult
+from station.ports import TrustSources
 from station.reasons import STATUS_SEVERITY, Reason, Status, status_for
 
 
@@ -63,3 +65,18 @@ def build_result(
         holder=holder,
         details=dict(details or {}),
     )
+
+
+def data_health_checks(
+    trust: TrustSources, config: VerifierConfig, details: dict[str, Any]
+) -> list[Check]:
+    """Record the synced data's freshness in the verdict (`details["data"]`); under the
+    "refuse" policy stale data adds a failed `data` check, turning the verdict into
+    CHECK_MANUALLY. Every family calls this, so stale data means the same at every gate."""
+    if trust.health is None:
+        return []
+    health = trust.health()
+    details["data"] = health.to_json()
+    if health.stale and config.stale_data_policy == "refuse":
+        return [Check.failed("data", Reason.DATA_STALE)]
+    return []

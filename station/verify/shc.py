@@ -33,7 +33,7 @@ from station.errors import Reject
 from station.model import Check, VerificationResult
 from station.ports import IssuerKeys, TrustSources
 from station.reasons import Reason
-from station.verify.outcome import build_result
+from station.verify.outcome import build_result, data_health_checks
 from station.verify.shc_chunks import MAX_CHUNKS, reassemble
 from station.verify.shc_decode import (
     PREFIX,
@@ -86,11 +86,7 @@ def verify_shc(
     details = _details(decoded, summarize_resources(found))
     if config.rules is not None:
         checks.append(Check.failed("rules", Reason.NO_RULES_APPLY, "no rules for these cards"))
-    if trust.health is not None:
-        health = trust.health()
-        details["data"] = health.to_json()
-        if health.stale and config.stale_data_policy == "refuse":
-            checks.append(Check.failed("data", Reason.DATA_STALE))
+    checks += data_health_checks(trust, config, details)
     return build_result(
         FORMAT,
         checks,

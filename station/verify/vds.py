@@ -25,7 +25,7 @@ from station.model import Check, VerificationResult
 from station.ports import TrustSources
 from station.reasons import Reason
 from station.verify import vds_certs, vds_trust
-from station.verify.outcome import build_result
+from station.verify.outcome import build_result, data_health_checks
 from station.verify.stages import FAILED, run_stages
 from station.verify.vds_json import canonical_json, parse_strict
 from station.verify.vds_message import READERS, SealContent
@@ -82,11 +82,7 @@ def verify_vds(
     if config.rules is not None:
         checks.append(Check.skipped("rules", Reason.NO_RULES_APPLY, "rule profiles read EU passes"))
     details = _details(seal, signer, authority, content)
-    if trust.health is not None:
-        health = trust.health()
-        details["data"] = health.to_json()
-        if health.stale and config.stale_data_policy == "refuse":
-            checks.append(Check.failed("data", Reason.DATA_STALE))
+    checks += data_health_checks(trust, config, details)
     holder = content.holder if content is not None else None
     return build_result(
         FORMAT, checks, now, text, payload=seal.data, holder=holder, details=details

@@ -27,10 +27,10 @@ from typing import Any
 from station.config import VerifierConfig
 from station.errors import Reject
 from station.model import Check, VerificationResult
-from station.ports import DataHealth, TrustSources
+from station.ports import TrustSources
 from station.reasons import Reason
 from station.verify import vn_bhyt, vn_cccd, vn_pccovid
-from station.verify.outcome import build_result
+from station.verify.outcome import build_result, data_health_checks
 from station.verify.vn_id import VnIdentity, citizen_id_mismatch
 from station.verify.vn_status import check_status
 from station.verify.vn_text import local_today, normalised_text, split_fields
@@ -92,8 +92,7 @@ def verify_vn_qr(
     status, details["status"] = check_status(identity, trust.status_list, now, health)
     checks.append(status)
     details["document"] = dict(identity.facts)
-    if health is not None:
-        checks += _data_health(health, config, details)
+    checks += data_health_checks(trust, config, details)
     return build_result(layout.format, checks, now, None, holder=identity.holder(), details=details)
 
 
@@ -121,13 +120,3 @@ def _identity_check(identity: VnIdentity) -> Check:
     if problem is not None:
         return Check.failed("identity", Reason.VN_ID_MISMATCH, problem)
     return Check.passed("identity")
-
-
-def _data_health(
-    health: DataHealth, config: VerifierConfig, details: dict[str, Any]
-) -> list[Check]:
-    """Record the data's freshness; under the "refuse" policy stale data means CHECK_MANUALLY."""
-    details["data"] = health.to_json()
-    if health.stale and config.stale_data_policy == "refuse":
-        return [Check.failed("data", Reason.DATA_STALE)]
-    return []
