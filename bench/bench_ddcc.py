@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import platform
 import sys
-import time
 import zlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ import cryptography
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from hostile import time_hostile
 from timing import iterations_from_args, measure_rounds, percentiles
 
 from station.adapters.clock import FixedClock
@@ -108,21 +108,6 @@ def hostile_inputs(signer: Any) -> list[tuple[str, str]]:
         ("algorithm as an array", issue(core_data_set(), options=DccOptions(alg_override=[-7]))),
         ("neither EU nor WHO sub-claim", issue(core_data_set(), subclaim=7)),
     ]
-
-
-def time_hostile(
-    verifier: Verifier, inputs: Sequence[tuple[str, str]]
-) -> list[tuple[str, str, float]]:
-    """(label, reason, worst ms over 20 runs) per hostile input."""
-    rows = []
-    for label, text in inputs:
-        worst = 0.0
-        for _ in range(20):
-            start = time.perf_counter()
-            result = verifier.verify(text)
-            worst = max(worst, (time.perf_counter() - start) * 1000)
-        rows.append((label, f"{result.status}/{result.reason}", worst))
-    return rows
 
 
 def print_rows(rows: Sequence[tuple[str, Call]], stats: dict[str, tuple[float, float]]) -> None:

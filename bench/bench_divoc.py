@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import cryptography
+from hostile import check_hostile
 from pyld import jsonld
 from pyld.__about__ import __version__ as pyld_version
 from timing import iterations_from_args, measure_rounds, percentiles
@@ -265,17 +266,6 @@ def _stored_named(name: str, data: bytes) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(zipfile.ZipInfo(name), data)
     return buffer.getvalue()
-
-
-def check_hostile(verifier: Verifier, cases: Sequence[tuple[str, str, str]]) -> list[str]:
-    """Names whose verdict is not INVALID with the expected reason among its failed checks."""
-    wrong = []
-    for name, text, reason in cases:
-        result = verifier.verify(text)
-        codes = [str(c.code) for c in result.failed_checks]
-        if result.status != "INVALID" or reason not in codes:
-            wrong.append(f"{name}: {result.status} {codes}")
-    return wrong
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,7 @@ import cryptography
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from hostile import check_hostile
 from timing import iterations_from_args, measure_rounds, percentiles
 
 from station.adapters.clock import FixedClock
@@ -160,17 +161,6 @@ def hostile_inputs(issuer: NzcpIssuer) -> list[tuple[str, str, str]]:
         ("no alg", issue(issuer, alg=None), "ALG_MISSING"),
         ("empty signature", rebuilt(parts[0], parts[2]), "SIGNATURE_MALFORMED"),
     ]
-
-
-def check_hostile(verifier: Verifier, cases: Sequence[tuple[str, str, str]]) -> list[str]:
-    """Names whose verdict is not INVALID with the expected leading reason."""
-    wrong = []
-    for name, text, reason in cases:
-        result = verifier.verify(text)
-        codes = [str(c.code) for c in result.failed_checks]
-        if result.status != "INVALID" or reason not in codes:
-            wrong.append(f"{name}: {result.status} {codes}")
-    return wrong
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,7 +22,6 @@ import json
 import platform
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +31,7 @@ import cryptography
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from hostile import time_hostile
 from timing import iterations_from_args, measure_rounds, percentiles
 
 from station.adapters.clock import FixedClock
@@ -133,20 +133,6 @@ def hostile_inputs(signer: BarcodeSigner, authority: CountryAuthority) -> list[t
         ("signature flood", edited(lambda d: d["sig"].update(sigvl="A" * 2000))),
         ("certificate of a CA", edited(lambda d: d["sig"].update(cer=b64url(authority.der)))),
     ]
-
-
-def time_hostile(
-    verifier: Verifier, inputs: Sequence[tuple[str, str]]
-) -> list[tuple[str, str, float]]:
-    rows = []
-    for label, text in inputs:
-        worst = 0.0
-        for _ in range(20):
-            start = time.perf_counter()
-            result = verifier.verify(text)
-            worst = max(worst, (time.perf_counter() - start) * 1000)
-        rows.append((label, f"{result.status}/{result.reason}", worst))
-    return rows
 
 
 Stats = dict[str, tuple[float, float]]
