@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup lint typecheck unit conformance bench clean
+.PHONY: demo test test-long setup lint typecheck unit conformance bench clean
 
 demo: setup
 	$(BIN)/station demo
@@ -21,6 +21,10 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
+
+# The crash-loop tests at full length (200 kill -9 rounds each instead of 20).
+test-long: setup
+	STATION_LONG_TESTS=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 unit: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -26,6 +26,10 @@ SETTINGS_FILE = "settings.json"
 STALE_POLICIES = ("warn", "refuse")
 MAX_SETTINGS_BYTES = 64 * 1024
 MIN_BUDGET_MS, MAX_BUDGET_MS = 5.0, 2000.0
+#: The tracing window set by law: entries never kept longer than this, uploaded or not.
+MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 14, 28
+MAX_GRACE_HOURS = 24.0
+MAX_CHECKPOINT_CHARS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +43,15 @@ class StationSettings:
     #: Time one camera frame may take to decode. 40 ms suits a laptop at 25 fps; a Raspberry Pi
     #: (3–5× slower per step) reads more with 100–150 ms, at a lower frame rate.
     scan_budget_ms: float = 40.0
+    #: Which door or lane this station guards; written into every entry for tracing.
+    checkpoint_id: str = "main"
+    #: Hard maximum age of an entry on the station, even if it never reached the hub.
+    retention_days: int = 21
+    #: How long an uploaded entry stays on the station after the hub acknowledged it.
+    upload_grace_hours: float = 24.0
 
     def __post_init__(self) -> None:
+        self._check_entry_log_settings()
         if not MIN_BUDGET_MS <= self.scan_budget_ms <= MAX_BUDGET_MS:
             raise ConfigError(f"scan_budget_ms must be {MIN_BUDGET_MS:g} to {MAX_BUDGET_MS:g}")
         if self.stale_data_policy not in STALE_POLICIES:
@@ -52,6 +63,18 @@ class StationSettings:
             self.freshness_policy()
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
+
+    def _check_entry_log_settings(self) -> None:
+        if not MIN_RETENTION_DAYS <= self.retention_days <= MAX_RETENTION_DAYS:
+            raise ConfigError(
+                f"retention_days must be {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} "
+                "(the tracing window)"
+            )
+        if not 0 <= self.upload_grace_hours <= MAX_GRACE_HOURS:
+            raise ConfigError(f"upload_grace_hours must be 0 to {MAX_GRACE_HOURS:g}")
+        checkpoint = self.checkpoint_id
+        if not 0 < len(checkpoint) <= MAX_CHECKPOINT_CHARS or not checkpoint.isprintable():
+            raise ConfigError(f"checkpoint_id must be 1 to {MAX_CHECKPOINT_CHARS} printable chars")
 
     def freshness_policy(self) -> FreshnessPolicy:
         hours = timedelta(hours=1)
@@ -72,6 +95,9 @@ class StationSettings:
             "degrade_after_hours": self.degrade_after_hours,
             "per_source": {name: list(limits) for name, limits in self.per_source.items()},
             "scan_budget_ms": self.scan_budget_ms,
+            "checkpoint_id": self.checkpoint_id,
+            "retention_days": self.retention_days,
+            "upload_grace_hours": self.upload_grace_hours,
         }
 
 
@@ -114,6 +140,9 @@ def _from_json(data: Any) -> StationSettings:
         degrade_after_hours=float(data.get("degrade_after_hours", 72.0)),
         per_source=per_source,
         scan_budget_ms=float(data.get("scan_budget_ms", 40.0)),
+        checkpoint_id=str(data.get("checkpoint_id", "main")),
+        retention_days=int(data.get("retention_days", 21)),
+        upload_grace_hours=float(data.get("upload_grace_hours", 24.0)),
     )
 
 
@@ -146,6 +175,18 @@ def with_setting(settings: StationSettings, key: str, value: str) -> StationSett
             return replace(settings, scan_budget_ms=float(value))
         except ValueError as exc:
             raise ConfigError(f"{value!r} is not a number of milliseconds") from exc
+    if key == "checkpoint_id":
+        return replace(settings, checkpoint_id=value.strip())
+    if key == "retention_days":
+        try:
+            return replace(settings, retention_days=int(value))
+        except ValueError as exc:
+            raise ConfigError(f"{value!r} is not a whole number of days") from exc
+    if key == "upload_grace_hours":
+        try:
+            return replace(settings, upload_grace_hours=float(value))
+        except ValueError as exc:
+            raise ConfigError(f"{value!r} is not a number of hours") from exc
     if key.startswith("per_source."):
         source = key.split(".", 1)[1]
         per_source = dict(settings.per_source)

@@ -91,6 +91,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 enrollment.pinned_keys(),
                 SystemClock(),
                 on_new_keys=lambda pems: _pin_new_keys(enrollment, pems, base),
+                data_dir=base,
             )
             if args.daemon:
                 return _daemon(ctx, args)

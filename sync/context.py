@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from station.cache.database import CacheDatabase
 from station.cache.sync_state import SourceState, SyncStateStore
+from station.clock_trust import record_reference_time
 from station.ports import Clock
 from sync.bundle import Bundle, KeyNotPinned, key_id, load_public_key, verify_bundle
 from sync.errors import (
@@ -39,6 +41,9 @@ class SyncContext:
     clock: Clock
     #: Called with the new key list (PEM) after a rotation was adopted, to persist the pins.
     on_new_keys: Callable[[list[str]], None] | None = None
+    #: The station's data folder, where the clock evidence and the authority's sealing key are
+    #: kept; None (tests that only sync the cache) records neither.
+    data_dir: Path | None = None
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -59,6 +64,13 @@ class SyncContext:
             raise ClockSuspectError(
                 f"the {source} data is dated {bundle.issued_at:%Y-%m-%d %H:%M}, after this "
                 "station's clock"
+            )
+        if self.data_dir is not None:
+            record_reference_time(
+                self.data_dir,
+                local_now=self.now(),
+                reference=bundle.issued_at,
+                source="hub-signed",
             )
         if bundle.expires_at <= self.now():
             raise DataExpired(

@@ -63,11 +63,19 @@ def enroll(
     *,
     name: str = "",
     ca_file: str | None = None,
+    device_key_pem: str | None = None,
     now: datetime,
 ) -> Enrollment:
-    """Register at the hub with a one-time code; the hub's keys must include the pinned one."""
+    """Register at the hub with a one-time code; the hub's keys must include the pinned one.
+
+    `device_key_pem` is the public half of the key this station signs its uploads with, so the
+    hub can refuse entries that did not come from this device even if its token leaked.
+    """
+    request: dict[str, str] = {"code": code.strip(), "name": name}
+    if device_key_pem is not None:
+        request["device_key"] = device_key_pem
     with BackendClient(hub_url, ca_file=ca_file) as client:
-        answer = client.post_json(ENROLL_PATH, {"code": code.strip(), "name": name}).json()
+        answer = client.post_json(ENROLL_PATH, request).json()
     if not isinstance(answer, dict):
         raise DataInvalid("the enrollment answer is not an object")
     keys_pem = answer.get("hub_keys")

@@ -31,3 +31,22 @@ def ps256_signer():
     from station.issuer.pki import make_signer
 
     return make_signer(algorithm="PS256", not_before=datetime(2025, 1, 1, tzinfo=UTC))
+
+
+#: Crash-loop tests run this many kill -9 iterations; `make test-long` runs the full count.
+LONG_MODE = os.environ.get("STATION_LONG_TESTS") == "1"
+
+
+@pytest.fixture(scope="session")
+def crash_iterations() -> int:
+    """How many random kill -9 rounds a crash test runs (200 in long mode, 20 otherwise)."""
+    return 200 if LONG_MODE else 20
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test (and every `station` process it starts) gets its own empty data folder, so no
+    test reads or writes the data of the machine's real station."""
+    folder = tmp_path_factory.mktemp("station-data")
+    monkeypatch.setenv("STATION_DATA_DIR", str(folder))
+    return folder

@@ -13,7 +13,9 @@ from station.settings import load_settings, save_settings, with_setting
 KEYS_HELP = (
     "profile (a profile name, file or synced:CC; '' for none), stale_data_policy (warn|refuse), "
     "warn_after_hours, degrade_after_hours, per_source.<source> (WARN,DEGRADE hours or default), "
-    "scan_budget_ms (decode time per camera frame)"
+    "scan_budget_ms (decode time per camera frame), checkpoint_id (this door or lane), "
+    "retention_days (14-28: entries are deleted after this, uploaded or not), "
+    "upload_grace_hours (0-24: how long uploaded entries stay)"
 )
 
 
