@@ -28,3 +28,8 @@ def trust_db_path(base: Path) -> Path:
 def enrollment_path(base: Path) -> Path:
     """The station's identity at its hub (0600): present only on an enrolled station."""
     return base / "enrollment.json"
+
+
+def log_db_path(base: Path) -> Path:
+    """The entry log: one sealed row per decision, queued for the tracing upload (0600)."""
+    return base / "log.sqlite"

@@ -14,9 +14,11 @@ from contextlib import closing
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from station.adapters.clock import SystemClock
 from station.adapters.wedge_terminal import TerminalWedgeReader
 from station.cli.render import verdict_line
 from station.cli.verifier_options import add_verifier_options, build_verifier
+from station.entry_recorder import DIRECTIONS, EntryRecorder
 from station.errors import StationError
 from station.paths import data_dir
 from station.scan import read_codes
@@ -77,6 +79,14 @@ def add_parser(subparsers: Any) -> None:
         choices=LAYOUTS,
         help="host keyboard layout a US-mode wedge scanner types through (default: detect)",
     )
+    parser.add_argument(
+        "--direction", choices=DIRECTIONS, default="in", help="people entering or leaving"
+    )
+    parser.add_argument(
+        "--no-log",
+        action="store_true",
+        help="do not record entries (testing a camera; a checkpoint always records)",
+    )
     add_verifier_options(parser)
     parser.set_defaults(handler=run)
 
@@ -89,12 +99,19 @@ def run(args: argparse.Namespace) -> int:
     reads = (
         _wedge_reads(args, deadline) if args.source == "wedge" else _camera_reads(args, deadline)
     )
+    recorder = None
+    if not args.no_log:
+        recorder = EntryRecorder(data_dir(args.data_dir), SystemClock(), direction=args.direction)
     printed = 0
-    for read in reads:
-        _print_verdict(verifier, read, args.json, sys.stdout)
-        printed += 1
-        if args.limit is not None and printed >= args.limit:
-            break
+    try:
+        for read in reads:
+            _print_verdict(verifier, read, args.json, sys.stdout, recorder)
+            printed += 1
+            if args.limit is not None and printed >= args.limit:
+                break
+    finally:
+        if recorder is not None:
+            recorder.close()
     return 0
 
 
@@ -167,9 +184,16 @@ def _report_state(event: StateChange, err: IO[str]) -> None:
     print(f"[{event.state}] {words[event.state]}{detail}", file=err, flush=True)
 
 
-def _print_verdict(verifier: Verifier, read: CodeRead, as_json: bool, out: IO[str]) -> None:
+def _print_verdict(
+    verifier: Verifier,
+    read: CodeRead,
+    as_json: bool,
+    out: IO[str],
+    recorder: EntryRecorder | None,
+) -> None:
     result = verifier.verify(read.text)
     latency_ms = (time.monotonic() - read.frame_at) * 1000
+    outcome = recorder.record(result) if recorder is not None else None
     if as_json:
         body = {
             **result.to_json(),
@@ -177,7 +201,15 @@ def _print_verdict(verifier: Verifier, read: CodeRead, as_json: bool, out: IO[st
             "frame": read.frame_index,
             "latency_ms": round(latency_ms, 1),
         }
+        if outcome is not None:
+            body["entry"] = {
+                "recorded": outcome.recorded,
+                "seq": outcome.entry.seq if outcome.entry else None,
+                "storage": outcome.storage_state,
+            }
         out.write(json.dumps(body, ensure_ascii=False) + "\n")
     else:
         out.write(verdict_line(result) + "\n")
+    if outcome is not None and outcome.problem:
+        print(f"[{outcome.storage_state}] {outcome.problem}", file=sys.stderr, flush=True)
     out.flush()
