@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
 from station.cache.status_key import KdfParams, derive_status_key
+from station.entrylog.sealing import SealingKey
 from station.trust.certificate import load_trusted_certificate
 from station.verify.revocation import revocation_hashes_for_text
-from sync.hub import content, dscs, issuers, revocations, status_list
+from sync.hub import authority, content, dscs, entries, issuers, revocations, status_list, tracing
+from sync.hub.authority import AuthorityKey, HubPurge
 from sync.hub.base import HubBase
 from sync.hub.dscs import MANUAL, Dsc
+from sync.hub.entries import Alert, LogHealth
 from sync.hub.revocations import RevocationEntry
 from sync.hub.status_list import StatusEntry
 from sync.hub.store import current_version, set_floor, version_floor
+from sync.hub.tracing import AuditRecord, TraceRequest, TraceResult
 
 
 class HubAdmin(HubBase):
@@ -174,6 +180,47 @@ class HubAdmin(HubBase):
         return self._change(
             "issuer-keys", lambda conn, _v: issuers.delete_issuer(conn, family, issuer)
         )
+
+    # --- the health authority: sealing key, tracing, retention -------------------------------
+
+    def set_sealing_key(self, key: SealingKey) -> AuthorityKey:
+        """Publish the authority's public key (a new "sealing-key" version unless unchanged)."""
+        self._change(
+            authority.SEALING_KEY, lambda conn, v: authority.register(conn, key, v, self.now())
+        )
+        with self._store.read() as conn:
+            current = authority.current_key(conn)
+        if current is None:
+            raise RuntimeError("the sealing key was not registered")
+        return current
+
+    def trace(self, private_key: X25519PrivateKey, request: TraceRequest) -> TraceResult:
+        """Co-located entries of a case, every decryption audited first (see `tracing`)."""
+        return tracing.trace(self._store, private_key, request, self.now())
+
+    def audit_trail(self, case_id: str | None = None) -> list[AuditRecord]:
+        with self._store.read() as conn:
+            return tracing.audit_trail(conn, case_id)
+
+    def log_alerts(self, station_id: str | None = None) -> list[Alert]:
+        """Rollback and number-reuse alerts raised while storing uploads."""
+        with self._store.read() as conn:
+            return entries.alerts(conn, station_id)
+
+    def log_health(self) -> list[LogHealth]:
+        with self._store.read() as conn:
+            return entries.log_health(conn)
+
+    def purge_entries(self, days: int) -> HubPurge:
+        """Delete entries older than `days`, zeroing freed pages; their UUIDs stay as tombstones."""
+        if days < 1:
+            raise ValueError("keep entries for at least one day")
+        now = self.now()
+        self._store.conn().execute("PRAGMA secure_delete = ON")
+        with self._store.write() as conn:
+            purged = authority.purge_entries(conn, now - timedelta(days=days), now)
+        self._store.conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return purged
 
 
 def _pass_entries(text: str, expires: datetime | None) -> list[RevocationEntry]:

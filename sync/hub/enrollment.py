@@ -32,6 +32,9 @@ class Station:
     enrolled_at: str
     last_seen: str | None
     revoked_at: str | None
+    #: PEM of the P-256 public key the station signs its entry uploads with (None: enrolled
+    #: without one, so it cannot upload entries).
+    device_key: str | None = None
 
     @property
     def revoked(self) -> bool:
@@ -71,7 +74,20 @@ def store_code(
     )
 
 
-def redeem_code(conn: sqlite3.Connection, code: str, name: str, now: datetime) -> Enrollment:
+def ensure_device_key_column(conn: sqlite3.Connection) -> None:
+    """Add `stations.device_key` to a hub file created before stations had device keys."""
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(stations)")}
+    if "device_key" not in columns:
+        conn.execute("ALTER TABLE stations ADD COLUMN device_key TEXT")
+
+
+def redeem_code(
+    conn: sqlite3.Connection,
+    code: str,
+    name: str,
+    now: datetime,
+    device_key: str | None = None,
+) -> Enrollment:
     """Use up `code` and register a station, or refuse (unknown, used or expired code)."""
     station_id = "st-" + secrets.token_hex(8)
     claimed = conn.execute(
@@ -83,8 +99,9 @@ def redeem_code(conn: sqlite3.Connection, code: str, name: str, now: datetime) -
         raise HubProblem(403, ENROLLMENT_REFUSED, "the enrollment code is unknown, used or expired")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     conn.execute(
-        "INSERT INTO stations (id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?)",
-        (station_id, name or str(claimed[0][0]), token_hash(token), utc_iso(now)),
+        "INSERT INTO stations (id, name, token_hash, enrolled_at, device_key) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (station_id, name or str(claimed[0][0]), token_hash(token), utc_iso(now), device_key),
     )
     return Enrollment(station_id=station_id, token=token)
 
@@ -119,4 +136,4 @@ def all_stations(conn: sqlite3.Connection) -> list[Station]:
     return [Station(*row) for row in rows]
 
 
-_COLUMNS = "id, name, enrolled_at, last_seen, revoked_at"
+_COLUMNS = "id, name, enrolled_at, last_seen, revoked_at, device_key"

@@ -45,6 +45,12 @@ def early_response(fault: Fault) -> Response | None:
     return None
 
 
+def status_after_commit(fault: Fault) -> Response:
+    """The refusal sent in place of an answer whose request already ran (a lost acknowledgement)."""
+    status = int(fault.params["status"])
+    return problem_response(HubProblem(status, INJECTED_FAULT, f"injected HTTP {status}"))
+
+
 def transform(response: Response, fault: Fault, hub: Hub) -> Response:
     """The spoiled copy of `response` for answer-rewriting kinds; others pass it through."""
     rewrite = _REWRITES.get(fault.kind)

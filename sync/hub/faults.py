@@ -2,7 +2,8 @@
 
 A fault names a path prefix, a kind and how many requests it spoils (None: until cleared). The
 first matching fault is taken when a request arrives; what it does is in `fault_effects` (answer
-rewrites) and `handler` (socket-level misbehaviour).
+rewrites) and `handler` (socket-level misbehaviour). The after-commit kinds run the request to the
+end first, so a client sees a failure for a change the hub did make (a lost acknowledgement).
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ KINDS: dict[str, dict[str, Any]] = {
     "unsigned": {},
     "other_source": {},
     "expired": {},
+    "drop_after_commit": {},
+    "status_after_commit": {"status": 504},
 }
+#: Kinds that let the request run (and commit) and only then spoil the answer.
+AFTER_COMMIT = ("drop_after_commit", "status_after_commit")
 
 
 @dataclass(slots=True)

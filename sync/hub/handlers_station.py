@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sync.bundle import key_fingerprint, public_key_pem
+from sync.bundle import key_fingerprint, load_public_key, public_key_pem
+from sync.errors import DataInvalid
 from sync.hub.messages import Request, Response, bundle_response, json_response
 from sync.hub.paging import PageRequest
 from sync.hub.problems import BAD_REQUEST, HubProblem
 from sync.hub.store import utc_iso
 
 MAX_NAME_CHARS = 100
+MAX_DEVICE_KEY_CHARS = 1024
 
 
 def healthz(request: Request) -> Response:
@@ -26,7 +28,9 @@ def enroll(request: Request) -> Response:
         raise HubProblem(400, BAD_REQUEST, "the request needs an enrollment 'code'")
     if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
         raise HubProblem(400, BAD_REQUEST, f"'name' must be text of at most {MAX_NAME_CHARS}")
-    enrolled = request.hub.enroll(code, "".join(ch for ch in name if ch.isprintable()).strip())
+    device_key = _device_key(document.get("device_key"))
+    printable = "".join(ch for ch in name if ch.isprintable()).strip()
+    enrolled = request.hub.enroll(code, printable, device_key)
     published = request.hub.public_keys()
     answer = {
         "station_id": enrolled.station_id,
@@ -35,6 +39,18 @@ def enroll(request: Request) -> Response:
         "hub_key_fingerprints": [key_fingerprint(key) for key in published],
     }
     return json_response(answer, status=201)
+
+
+def _device_key(value: Any) -> str | None:
+    """The optional P-256 public key (PEM) the station will sign entry uploads with."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_DEVICE_KEY_CHARS:
+        raise HubProblem(400, BAD_REQUEST, "'device_key' must be a PEM of at most 1 KB")
+    try:
+        return public_key_pem(load_public_key(value.encode("ascii")))
+    except (DataInvalid, UnicodeEncodeError):
+        raise HubProblem(400, BAD_REQUEST, "'device_key' is not a P-256 public key") from None
 
 
 def trust_list(request: Request) -> Response:

@@ -16,7 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from sync.bundle import key_id, public_key_pem
-from sync.hub import dscs, enrollment, issuers, keys, revocations, status_list
+from sync.hub import authority, dscs, enrollment, entries, issuers, keys, revocations, status_list
 from sync.hub.admin import HubAdmin
 from sync.hub.base import Clock, HubConfig
 from sync.hub.bundles import (
@@ -30,8 +30,9 @@ from sync.hub.bundles import (
     sign,
 )
 from sync.hub.enrollment import Enrollment, Station
+from sync.hub.entries import EntryBatch, Idempotency
 from sync.hub.paging import Page, PageRequest, VersionedTable, read_page
-from sync.hub.problems import KEY_UNKNOWN, HubProblem
+from sync.hub.problems import KEY_UNKNOWN, NO_SEALING_KEY, HubProblem
 from sync.hub.store import current_version
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Hub(HubAdmin):
         super().__init__(path, config, clock=clock)
         with self._store.write() as conn:
             keys.ensure_key(conn, self.now())
+            enrollment.ensure_device_key_column(conn)
 
     # --- signing keys ----------------------------------------------------------------------
 
@@ -84,10 +86,13 @@ class Hub(HubAdmin):
             enrollment.store_code(conn, code, name, self.now(), valid_for)
         return code
 
-    def enroll(self, code: str, name: str = "") -> Enrollment:
-        """Redeem a code; raises HubProblem 403 ENROLLMENT_REFUSED if it cannot be used."""
+    def enroll(self, code: str, name: str = "", device_key: str | None = None) -> Enrollment:
+        """Redeem a code; raises HubProblem 403 ENROLLMENT_REFUSED if it cannot be used.
+
+        `device_key` is the PEM public key the station will sign its entry uploads with.
+        """
         with self._store.write() as conn:
-            return enrollment.redeem_code(conn, code, name, self.now())
+            return enrollment.redeem_code(conn, code, name, self.now(), device_key)
 
     def authenticate(self, token: str) -> Station:
         """The station owning `token` (401/403 HubProblem otherwise); records it as seen."""
@@ -109,6 +114,18 @@ class Hub(HubAdmin):
         with self._store.write() as conn:
             return enrollment.revoke(conn, station_id, self.now())
 
+    # --- entry-log uploads -----------------------------------------------------------------
+
+    def ingest_entries(self, station_id: str, batch: EntryBatch, idempotency: Idempotency) -> bytes:
+        """Store a checked batch in one transaction; the answer's exact bytes (see `entries`)."""
+        with self._store.write() as conn:
+            return entries.ingest(conn, station_id, batch, idempotency, self.now())
+
+    def store_purge_report(self, station_id: str, report: authority.PurgeReport) -> bool:
+        """Keep a station's purge report; False when it was already stored."""
+        with self._store.write() as conn:
+            return authority.store_purge_report(conn, station_id, report, self.now())
+
     # --- bundles ---------------------------------------------------------------------------
 
     def trust_list_bundle(self) -> SignedBundle:
@@ -124,6 +141,16 @@ class Hub(HubAdmin):
         with self._store.read() as conn:
             payload = self._envelope(ISSUER_KEYS, current_version(conn, ISSUER_KEYS))
             payload["issuers"] = issuers.all_issuers(conn)
+        return self._sign(payload, first_page=True)
+
+    def sealing_key_bundle(self) -> SignedBundle:
+        """The authority's current public sealing key, signed; 404 NO_SEALING_KEY before one."""
+        with self._store.read() as conn:
+            current = authority.current_key(conn)
+        if current is None:
+            raise HubProblem(404, NO_SEALING_KEY, "the health authority has registered no key")
+        payload = self._envelope(authority.SEALING_KEY, current.version)
+        payload.update(authority.bundle_fields(current))
         return self._sign(payload, first_page=True)
 
     def key_announcement(self, signed_by: str) -> SignedBundle:

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from sync.hub import handlers_dgca as dgca
 from sync.hub import handlers_drl as drl
+from sync.hub import handlers_entries as entries
 from sync.hub import handlers_station as station
 from sync.hub.messages import Request, Response
 from sync.hub.problems import METHOD_NOT_ALLOWED, NOT_FOUND, HubProblem
@@ -25,6 +26,8 @@ class Route:
     template: str
     handler: Handler
     public: bool = False
+    #: Largest request body this route reads (None: the hub's general limit).
+    max_body: int | None = None
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -49,6 +52,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/station/v1/bundles/status-list", station.status_list),
     Route("GET", "/station/v1/keys", station.hub_keys),
     Route("GET", "/station/v1/bundles/issuer-keys", station.issuer_keys),
+    Route("GET", "/station/v1/bundles/sealing-key", entries.sealing_key),
+    Route("POST", "/station/v1/entries", entries.upload, max_body=entries.MAX_BATCH_BYTES),
+    Route("POST", "/station/v1/purge-reports", entries.purge_report),
     Route("GET", "/signercertificateStatus", dgca.certificate_status),
     Route("GET", "/signercertificateStatus/delta", dgca.certificate_delta),
     Route("GET", "/signercertificateUpdate", dgca.certificate_update),
@@ -68,6 +74,14 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/drl/lists/{kid}/partitions/{id}/chunks/{cid}/slices", drl.chunk_slices),
     Route("GET", "/drl/lists/{kid}/partitions/{id}/chunks/{cid}/slices/{sid}", drl.slice_body),
 )
+
+
+def body_limit(method: str, path: str, default: int) -> int:
+    """The body size the route for this request accepts (`default` for unknown paths)."""
+    for route in ROUTES:
+        if route.method == method and route.pattern.fullmatch(path):
+            return default if route.max_body is None else route.max_body
+    return default
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]]:

@@ -21,7 +21,15 @@ from station.store.db import connect
 
 #: Page cache per connection: bulk loads into the random-keyed hash index need it.
 CACHE_KIB = 64 * 1024
-SOURCES = ("trust-list", "revocations", "status-list", "rules", "valuesets", "issuer-keys")
+SOURCES = (
+    "trust-list",
+    "revocations",
+    "status-list",
+    "rules",
+    "valuesets",
+    "issuer-keys",
+    "sealing-key",
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -65,7 +73,49 @@ CREATE INDEX IF NOT EXISTS status_entries_removed ON status_entries (removed_ver
 CREATE TABLE IF NOT EXISTS issuers (
     family TEXT NOT NULL, issuer TEXT NOT NULL, keys_json TEXT NOT NULL, crls_json TEXT NOT NULL,
     added_at TEXT NOT NULL, PRIMARY KEY (family, issuer));
+CREATE TABLE IF NOT EXISTS entries (
+    uuid TEXT PRIMARY KEY, station_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    checkpoint_id TEXT NOT NULL, direction TEXT NOT NULL, minute TEXT NOT NULL,
+    clock_trusted INTEGER NOT NULL, verdict TEXT NOT NULL, reason TEXT NOT NULL,
+    format TEXT NOT NULL, data_version TEXT NOT NULL, sealed BLOB, received_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entries_station_seq ON entries (station_id, seq);
+CREATE INDEX IF NOT EXISTS entries_place ON entries (station_id, checkpoint_id, minute);
+CREATE INDEX IF NOT EXISTS entries_minute ON entries (minute);
+CREATE INDEX IF NOT EXISTS entries_received ON entries (received_at);
+CREATE TABLE IF NOT EXISTS entry_tombstones (
+    uuid TEXT PRIMARY KEY, station_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    purged_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entry_tombstones_seq ON entry_tombstones (station_id, seq);
+CREATE TABLE IF NOT EXISTS station_logs (
+    station_id TEXT PRIMARY KEY, max_seq INTEGER NOT NULL, next_seq INTEGER NOT NULL,
+    updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    station_id TEXT NOT NULL, key TEXT NOT NULL, body_hash TEXT NOT NULL, answer BLOB NOT NULL,
+    created_at TEXT NOT NULL, PRIMARY KEY (station_id, key));
+CREATE TABLE IF NOT EXISTS log_alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, station_id TEXT NOT NULL,
+    kind TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+    message TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS purge_reports (
+    station_id TEXT NOT NULL, id TEXT NOT NULL, at TEXT NOT NULL,
+    purged_unsent INTEGER NOT NULL, purged_uploaded INTEGER NOT NULL,
+    purged_quarantined INTEGER NOT NULL, seq_ranges TEXT NOT NULL, received_at TEXT NOT NULL,
+    PRIMARY KEY (station_id, id));
+CREATE TABLE IF NOT EXISTS authority_keys (
+    version INTEGER PRIMARY KEY, public_key BLOB NOT NULL, key_id TEXT NOT NULL,
+    added_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decryption_audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, case_id TEXT NOT NULL,
+    operator TEXT NOT NULL, entry_uuid TEXT NOT NULL, purpose TEXT NOT NULL);
 """
+#: Statements with semicolons of their own, so they are not split like SCHEMA: the decryption
+#: audit is append-only even for someone holding a SQLite shell on the hub file.
+TRIGGERS = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS decryption_audit_no_{action.lower()} "
+    f"BEFORE {action} ON decryption_audit "
+    "BEGIN SELECT RAISE(ABORT, 'the decryption audit is append-only'); END"
+    for action in ("UPDATE", "DELETE")
+)
 
 
 def utc_iso(moment: datetime) -> str:
@@ -96,6 +146,8 @@ class HubStore:
         if current is None:
             current = connect(self.path).conn
             current.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            # An acknowledged entry upload lets the station delete its copy: survive power loss.
+            current.execute("PRAGMA synchronous = FULL")
             self._local.conn = current
         return current
 
@@ -155,6 +207,8 @@ def _create_schema(conn: sqlite3.Connection) -> None:
     for statement in SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
+    for trigger in TRIGGERS:
+        conn.execute(trigger)
     for source in SOURCES:
         conn.execute("INSERT OR IGNORE INTO versions (source, version) VALUES (?, 0)", (source,))
 

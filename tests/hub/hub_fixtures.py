@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from hub_entries_helpers import Station, enroll_station
 from hub_helpers import FAST, HubClient, enroll
 
+from station.entrylog.sealing import SealingKey, generate_authority_key
 from station.issuer.pki import Signer, make_signer
 from sync.hub import Hub, HubServer
 
@@ -56,3 +59,19 @@ def signers() -> list[Signer]:
         make_signer(country=country, common_name=f"DSC {country}", not_before=start)
         for country in ("VN", "DE", "FR", "IT")
     ]
+
+
+@pytest.fixture()
+def authority(hub: Hub) -> X25519PrivateKey:
+    """The health authority's private key, its public half registered with the hub."""
+    private_key = generate_authority_key()
+    hub.set_sealing_key(SealingKey(private_key.public_key()))
+    return private_key
+
+
+@pytest.fixture()
+def uploader(server: HubServer, hub: Hub) -> Iterator[Station]:
+    """An enrolled station with a device key, ready to upload entries."""
+    enrolled = enroll_station(server.url, hub, "gate-1")
+    yield enrolled
+    enrolled.close()
