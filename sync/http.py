@@ -105,8 +105,12 @@ class BackendClient:
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
         max_bytes: int | None = None,
+        body: bytes | None = None,
     ) -> HttpResponse:
-        """One request, fully read within the deadline; raises `SyncError` on any failure."""
+        """One request, fully read within the deadline; raises `SyncError` on any failure.
+
+        `body` sends these exact bytes (for a signed body, which must not be re-serialized).
+        """
         deadline = time.monotonic() + self.limits.total_deadline_s
         cap = max_bytes if max_bytes is not None else self.limits.max_body_bytes
         try:
@@ -116,6 +120,7 @@ class BackendClient:
                 params=params,
                 headers=dict(headers or {}),
                 json=json_body,
+                data=body,
                 stream=True,
                 allow_redirects=False,
                 timeout=(self.limits.connect_timeout_s, self.limits.read_timeout_s),

@@ -1,0 +1,83 @@
+"""`station upload` as a process: open what a pass needs, then drain once or keep draining.
+
+SIGTERM and SIGINT only ask the uploader to stop: the batch in flight finishes (or fails) and
+the process exits between batches, so a stop never leaves the log half-updated. Even so the
+design does not depend on it: a kill -9 at any instant only means some entries are sent again.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from station.entrylog.outbox import Outbox
+from station.paths import log_db_path
+from sync.enrollment import load_enrollment
+from sync.http import HttpLimits
+from sync.upload.passes import UploadPass
+from sync.upload.signing import load_device_key
+from sync.upload.uploader import Uploader
+
+Printer = Callable[[str], None]
+
+
+def print_alert(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def open_uploader(
+    base: Path,
+    *,
+    batch_size: int = 100,
+    limits: HttpLimits | None = None,
+    alert: Printer = print_alert,
+) -> Iterator[Uploader]:
+    """An uploader for the station in `base`; raises `SyncError` when it is not set up."""
+    enrollment = load_enrollment(base)
+    key = load_device_key(base)
+    outbox = Outbox(log_db_path(base))
+    try:
+        with enrollment.client(limits) as client:
+            yield Uploader(
+                outbox, client, enrollment.station_id, key, batch_size=batch_size, alert=alert
+            )
+    finally:
+        outbox.close()
+
+
+def pass_line(uploader: Uploader, result: UploadPass) -> str:
+    """The one line printed per pass: its counts and what is still queued."""
+    counts = uploader.queue_counts()
+    return f"{result.summary()} pending={counts.pending} quarantined_total={counts.quarantined}"
+
+
+def drain(uploader: Uploader, out: Printer = print) -> int:
+    """One pass; exit code 0 when it completed, 1 when it stopped on a failure."""
+    result = uploader.drain_once()
+    out(pass_line(uploader, result))
+    return 0 if result.ok else 1
+
+
+def run_daemon(uploader: Uploader, *, interval_s: float, out: Printer = print) -> int:
+    """Drain every `interval_s` (backing off after failures) until SIGTERM or SIGINT."""
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        uploader.stop()
+
+    previous = {number: signal.signal(number, request_stop) for number in _STOP_SIGNALS}
+    try:
+        out(f"upload: draining every {interval_s:g} s; SIGTERM or Ctrl-C stops")
+        uploader.run(interval_s=interval_s, on_pass=lambda result: out(pass_line(uploader, result)))
+        out("upload: stopped")
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return 0
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
