@@ -15,7 +15,7 @@ from typing import Any
 from station.paths import data_dir
 from sync.errors import SyncError
 from sync.upload.batch import MAX_BATCH
-from sync.upload.daemon import drain, open_uploader, run_daemon
+from sync.upload.daemon import drain, open_uploader, retention_job, run_daemon
 
 DEFAULT_INTERVAL_S = 60.0
 MIN_INTERVAL_S = 1.0
@@ -47,9 +47,10 @@ def run_upload(args: argparse.Namespace) -> int:
     base = data_dir(args.data_dir)
     try:
         with open_uploader(base, batch_size=args.batch_size) as uploader:
+            retention = retention_job(base)
             if args.daemon:
-                return run_daemon(uploader, interval_s=args.interval, out=_say)
-            return drain(uploader, out=_say)
+                return run_daemon(uploader, interval_s=args.interval, out=_say, retention=retention)
+            return drain(uploader, out=_say, retention=retention)
     except SyncError as exc:
         print(f"station: upload: {exc.code}: {exc.message}", file=sys.stderr)
         return 2

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from station.adapters.clock import SystemClock
 from station.entrylog.outbox import Outbox
+from station.entrylog.retention_job import RetentionJob, purge_line
 from station.paths import log_db_path
 from sync.enrollment import load_enrollment
 from sync.http import HttpLimits
@@ -56,15 +58,39 @@ def pass_line(uploader: Uploader, result: UploadPass) -> str:
     return f"{result.summary()} pending={counts.pending} quarantined_total={counts.quarantined}"
 
 
-def drain(uploader: Uploader, out: Printer = print) -> int:
+def run_retention(job: RetentionJob | None, out: Printer) -> None:
+    """Purge what is due first, so the purge report goes up in the same pass. Only purges that
+    deleted something are printed; an untrusted clock shows on the station's status instead."""
+    if job is None:
+        return
+    result = job.run_if_due()
+    if result is not None and result.purged:
+        out(purge_line(result))
+
+
+def retention_job(base: Path) -> RetentionJob:
+    return RetentionJob(base, SystemClock())
+
+
+def drain(
+    uploader: Uploader, out: Printer = print, *, retention: RetentionJob | None = None
+) -> int:
     """One pass; exit code 0 when it completed, 1 when it stopped on a failure."""
+    run_retention(retention, out)
     result = uploader.drain_once()
     out(pass_line(uploader, result))
     return 0 if result.ok else 1
 
 
-def run_daemon(uploader: Uploader, *, interval_s: float, out: Printer = print) -> int:
-    """Drain every `interval_s` (backing off after failures) until SIGTERM or SIGINT."""
+def run_daemon(
+    uploader: Uploader,
+    *,
+    interval_s: float,
+    out: Printer = print,
+    retention: RetentionJob | None = None,
+) -> int:
+    """Drain every `interval_s` (backing off after failures) until SIGTERM or SIGINT; retention
+    runs alongside (hourly), so a station that only uploads still deletes on schedule."""
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
         uploader.stop()
@@ -72,7 +98,13 @@ def run_daemon(uploader: Uploader, *, interval_s: float, out: Printer = print) -
     previous = {number: signal.signal(number, request_stop) for number in _STOP_SIGNALS}
     try:
         out(f"upload: draining every {interval_s:g} s; SIGTERM or Ctrl-C stops")
-        uploader.run(interval_s=interval_s, on_pass=lambda result: out(pass_line(uploader, result)))
+        run_retention(retention, out)
+
+        def after_pass(result: UploadPass) -> None:
+            out(pass_line(uploader, result))
+            run_retention(retention, out)
+
+        uploader.run(interval_s=interval_s, on_pass=after_pass)
         out("upload: stopped")
     finally:
         for number, handler in previous.items():
