@@ -45,6 +45,7 @@ bench: setup
 	$(BIN)/python bench/bench_drl.py
 	$(BIN)/python bench/bench_entrylog.py
 	$(BIN)/python bench/bench_upload.py
+	$(BIN)/python bench/bench_kiosk.py
 	for family in shc nzcp ddcc vds divoc vn_qr; do $(BIN)/python bench/bench_$$family.py; done
 
 clean:

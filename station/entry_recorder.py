@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from station.clock_trust import clock_trusted
 from station.entrylog.sealing_key_file import load_sealing_key, sealing_key_path
 from station.entrylog.storage import StorageFailure
 from station.entrylog.writer import EntryLog, LoggedEntry
@@ -20,6 +19,7 @@ from station.model import VerificationResult
 from station.paths import log_db_path
 from station.ports import Clock
 from station.settings import load_settings
+from station.time_floor import TimeGuard
 
 DIRECTIONS = ("in", "out")
 NOT_RECORDED = "Cannot record entry: call supervisor"
@@ -48,6 +48,7 @@ class EntryRecorder:
         self.clock = clock
         self.direction = direction
         self.checkpoint_id = load_settings(base).checkpoint_id
+        self._time = TimeGuard(base, clock=clock)
         self._key_stamp = self._sealing_key_stamp()
         self._log = EntryLog(log_db_path(base), sealing_key=load_sealing_key(base))
 
@@ -59,7 +60,7 @@ class EntryRecorder:
                 result,
                 direction=self.direction,
                 checkpoint_id=self.checkpoint_id,
-                clock_trusted=clock_trusted(now, self.base),
+                clock_trusted=self._time.assess().purge_allowed,
                 now=now,
             )
         except StorageFailure as failure:

@@ -73,10 +73,13 @@ class ServiceNotifier:
         message = "\n".join(assignments).encode("utf-8")
         try:
             with self._lock, socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+                # Never wait on the manager: a full queue drops this one message (a later ping
+                # follows) instead of hanging the service that was only saying it is alive.
+                sock.setblocking(False)
                 sock.connect(self._address)
-                sock.sendall(message)
+                sock.send(message)
         except OSError:
-            return False  # the manager went away (shutdown): nothing useful to do about it
+            return False  # the manager went away or is not reading: nothing useful to do
         return True
 
     def ready(self, status: str = "") -> bool:

@@ -7,7 +7,6 @@ queue; `export` writes sealed blocks as they are; `purge` prints counts only.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -15,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from station.adapters.clock import SystemClock
+from station.adapters.clock import FixedClock, SystemClock
 from station.entrylog.database import open_log
 from station.entrylog.export import export_sealed
 from station.entrylog.outbox import queue_counts
@@ -25,6 +24,7 @@ from station.entrylog.storage import STORAGE_OK, StorageFailure
 from station.errors import ConfigError
 from station.paths import data_dir, log_db_path
 from station.settings import load_settings
+from station.time_floor import TimeGuard
 
 
 def add_parser(subparsers: Any) -> None:
@@ -39,11 +39,6 @@ def add_parser(subparsers: Any) -> None:
     export.set_defaults(handler=run_export)
     purged = commands.add_parser("purge", help="delete entries past retention (trusted time)")
     purged.add_argument("--max-age-days", type=int, help="14 to 28 (default: settings)")
-    purged.add_argument(
-        "--clock-trusted",
-        action="store_true",
-        help="treat the clock as trusted; only honoured by builds that cannot check it",
-    )
     purged.set_defaults(handler=run_purge)
 
 
@@ -129,19 +124,10 @@ def run_purge(args: argparse.Namespace) -> int:
         log_db_path(base),
         policy,
         now=now,
-        clock_trusted=clock_is_trusted(now, base, flag=args.clock_trusted),
+        clock_trusted=TimeGuard(base, clock=FixedClock(now)).assess().purge_allowed,
     )
     _print_purge(result)
     return 1 if result.skipped else 0
-
-
-def clock_is_trusted(now: datetime, base: Path, *, flag: bool) -> bool:
-    """The station's own judgement of its clock when it has one, else the operator's flag."""
-    try:
-        module = importlib.import_module("station.clock_trust")
-    except ImportError:
-        return flag
-    return bool(module.clock_trusted(now, base))
 
 
 def _print_purge(result: PurgeResult) -> None:

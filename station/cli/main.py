@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from station import __version__
 from station.cli import (
     demo_command,
+    doctor_command,
     log_command,
     rules_command,
     scan_command,
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     status_command.add_parser(subparsers)
     settings_command.add_parser(subparsers)
     log_command.add_parser(subparsers)
+    doctor_command.add_parser(subparsers)
     _add_plugin_commands(subparsers)
     return parser
 

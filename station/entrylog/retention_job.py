@@ -2,7 +2,7 @@
 
 The policy comes from the station's settings each time, so a changed `retention_days` takes
 effect without a restart, and the clock is judged each time too: a purge is only ever done on
-trusted time (see station.clock_trust), which is what keeps a clock jump from wiping entries.
+trusted time without a leap (station.time_floor), which keeps a clock jump from wiping entries.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from station.clock_trust import clock_trusted
 from station.entrylog.retention import PurgeResult, RetentionPolicy, purge
 from station.paths import log_db_path
 from station.ports import Clock
 from station.settings import StationSettings, load_settings
+from station.time_floor import TimeGuard
 
 #: Uploaded entries may stay at most a day, so an hourly run keeps every limit to the hour.
 DEFAULT_EVERY = timedelta(hours=1)
@@ -32,6 +32,7 @@ class RetentionJob:
         self.clock = clock
         self.every = every
         self._last_run: datetime | None = None
+        self._time = TimeGuard(base, clock=clock)
 
     def run_if_due(self) -> PurgeResult | None:
         """The purge's counts when it ran (possibly skipped on untrusted time), else None."""
@@ -46,7 +47,7 @@ class RetentionJob:
             log_db_path(self.base),
             policy,
             now=now,
-            clock_trusted=clock_trusted(now, self.base),
+            clock_trusted=self._time.assess().purge_allowed,
         )
 
 

@@ -45,7 +45,9 @@ def open_source(spec: str, options: SourceOptions = SourceOptions()) -> FrameSou
             fps=options.fps or CAMERA_FPS,
         )
     if kind == "picamera" and not target:
-        return PiCameraSource(width=options.width, height=options.height)
+        return PiCameraSource(
+            width=options.width, height=options.height, fps=options.fps or CAMERA_FPS
+        )
     if kind == "file" and target:
         return _file_source(Path(target), options)
     if kind == "dir" and target:

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from station.adapters.clock import SystemClock
+from station.adapters.sd_notify import ServiceHeartbeat
 from station.entrylog.outbox import Outbox
 from station.entrylog.retention_job import RetentionJob, purge_line
 from station.paths import log_db_path
@@ -25,6 +26,9 @@ from sync.upload.signing import load_device_key
 from sync.upload.uploader import Uploader
 
 Printer = Callable[[str], None]
+#: systemd's watchdog is fed while passes keep coming; the longest quiet stretch is a backoff
+#: at its 15-minute cap, so only a pass stuck well beyond that stops the pings (and restarts us).
+STALL_AFTER_S = 20 * 60.0
 
 
 def print_alert(line: str) -> None:
@@ -96,17 +100,20 @@ def run_daemon(
         uploader.stop()
 
     previous = {number: signal.signal(number, request_stop) for number in _STOP_SIGNALS}
+    heartbeat = ServiceHeartbeat.start(stall_after_s=STALL_AFTER_S, status="uploading")
     try:
         out(f"upload: draining every {interval_s:g} s; SIGTERM or Ctrl-C stops")
         run_retention(retention, out)
 
         def after_pass(result: UploadPass) -> None:
+            heartbeat.beat()
             out(pass_line(uploader, result))
             run_retention(retention, out)
 
         uploader.run(interval_s=interval_s, on_pass=after_pass)
         out("upload: stopped")
     finally:
+        heartbeat.stop("stopped")
         for number, handler in previous.items():
             signal.signal(number, handler)
     return 0

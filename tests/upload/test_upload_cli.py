@@ -3,9 +3,12 @@ station is not set up, and a daemon that SIGTERM stops cleanly between batches."
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -90,11 +93,33 @@ def test_the_daemon_drains_and_stops_cleanly_on_sigterm(
     now: datetime,
 ) -> None:
     fill_log(station.log, 40, valid_result, sealing_key, now)
+    manager = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # systemd's end of sd_notify
+    manager.bind(str(station.base / "notify.sock"))
+    manager.settimeout(0.2)
+    messages: list[str] = []
+    listening = threading.Event()
+    listening.set()
+
+    def listen() -> None:  # systemd reads its socket all the time; so must the test
+        while listening.is_set():
+            try:
+                messages.append(manager.recv(4096).decode())
+            except TimeoutError:
+                continue
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    environment = {
+        **os.environ,
+        "NOTIFY_SOCKET": str(station.base / "notify.sock"),
+        "WATCHDOG_USEC": "200000",
+    }
     process = subprocess.Popen(
         _station(station.base, "--daemon", "--interval", "1", "--batch-size", "10"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=environment,
     )
     try:
         deadline = time.monotonic() + 30
@@ -112,3 +137,8 @@ def test_the_daemon_drains_and_stops_cleanly_on_sigterm(
     assert err == "" and out.splitlines()[-1] == "upload: stopped"
     assert all(line.startswith("upload: ") for line in out.splitlines())
     assert_in_sync(hub, station)
+    listening.clear()
+    listener.join(timeout=5)
+    manager.close()
+    assert messages[0].startswith("READY=1") and messages[-1].startswith("STOPPING=1")
+    assert any(message.startswith("WATCHDOG=1") for message in messages)
