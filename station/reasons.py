@@ -72,6 +72,7 @@ class Reason(StrEnum):
     REVOKED = "REVOKED"
     SIGNER_REVOKED = "SIGNER_REVOKED"
     DATA_STALE = "DATA_STALE"
+    CLOCK_UNTRUSTED = "CLOCK_UNTRUSTED"
     # Business rules
     RULE_FAILED = "RULE_FAILED"
     RULE_OPEN = "RULE_OPEN"
@@ -172,6 +173,7 @@ REASON_STATUS: dict[Reason, Status] = {
     Reason.REVOKED: Status.INVALID,
     Reason.SIGNER_REVOKED: Status.INVALID,
     Reason.DATA_STALE: Status.CHECK_MANUALLY,
+    Reason.CLOCK_UNTRUSTED: Status.CHECK_MANUALLY,
     Reason.RULE_FAILED: Status.INVALID,
     Reason.RULE_OPEN: Status.CHECK_MANUALLY,
     Reason.NO_RULES_APPLY: Status.CHECK_MANUALLY,
@@ -275,6 +277,7 @@ REASON_MESSAGES: dict[Reason, str] = {
     Reason.REVOKED: "This pass has been revoked by its issuer: do not accept it.",
     Reason.SIGNER_REVOKED: "The issuer key that signed this pass has been withdrawn.",
     Reason.DATA_STALE: "The station's trust data is out of date: check the pass by hand.",
+    Reason.CLOCK_UNTRUSTED: "The station's clock is not trusted: check the pass's dates by hand.",
     Reason.RULE_FAILED: "The pass does not meet the rules that apply here.",
     Reason.RULE_OPEN: "A rule could not be checked automatically: check the pass by hand.",
     Reason.NO_RULES_APPLY: "No rules are set here for this kind of pass: check the pass by hand.",

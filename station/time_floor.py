@@ -60,7 +60,7 @@ LEAP_LIMIT = timedelta(days=3)
 #: The last confirmed time is rewritten at most this often (SD cards wear with every write).
 CONFIRM_REFRESH = timedelta(hours=1)
 
-CLOCK_UNTRUSTED = "CLOCK_UNTRUSTED"
+CLOCK_UNTRUSTED = Reason.CLOCK_UNTRUSTED
 #: Reasons that depend on the validation time: on an untrusted clock they prove nothing.
 CLOCK_DEPENDENT = frozenset(
     {
