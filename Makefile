@@ -47,6 +47,12 @@ bench: setup
 	$(BIN)/python bench/bench_upload.py
 	$(BIN)/python bench/bench_kiosk.py
 	for family in shc nzcp ddcc vds divoc vn_qr; do $(BIN)/python bench/bench_$$family.py; done
+	$(BIN)/python bench/bench_gui.py
+
+# Screenshots of the station app (kiosk 800x480 and 1280x800, laptop) into docs/screenshots/.
+.PHONY: screenshots
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

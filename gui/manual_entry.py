@@ -1,0 +1,45 @@
+"""Manual entry for people without a phone: an ID number and a date of birth typed on the
+keypad become the personal QR they stand for (no Qt here).
+
+The national personal QR (`SoGiayTo|HoTen|NgaySinh|LoaiDinhDanh|QID|EXT`, see
+`station.verify.vn_pccovid`) is what a person would otherwise show, so a typed ID number is
+verified through the same path and decided by the same national status list, and the log
+records it like any other national QR. The name field holds a fixed marker (the guard has the
+ID card in hand and the verdict screen says the number was typed).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+ID_LENGTHS = (9, 12)
+MANUAL_NAME = "NHAP TAY"
+MANUAL_QID = "MANUAL-ENTRY"
+
+
+def id_number_ok(digits: str) -> bool:
+    return len(digits) in ID_LENGTHS and digits.isascii() and digits.isdigit()
+
+
+def birth_date(digits: str, today: date) -> date | None:
+    """The date typed as ddmmyyyy, or None when it is not a real past date."""
+    if len(digits) != 8 or not digits.isascii() or not digits.isdigit():
+        return None
+    try:
+        born = date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+    except ValueError:
+        return None
+    return born if date(1900, 1, 1) <= born <= today else None
+
+
+def shown_birth_date(digits: str) -> str:
+    """Digits typed so far, shown as dd/mm/yyyy with placeholders for the rest."""
+    padded = (digits + "________")[:8]
+    return f"{padded[:2]}/{padded[2:4]}/{padded[4:]}"
+
+
+def manual_entry_text(id_number: str, born: date) -> str:
+    """The personal-QR text for a typed ID number and date of birth."""
+    if not id_number_ok(id_number):
+        raise ValueError("an ID number is 9 or 12 digits")
+    return "|".join((id_number, MANUAL_NAME, born.isoformat(), "0", MANUAL_QID, ""))
