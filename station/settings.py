@@ -30,6 +30,7 @@ MIN_BUDGET_MS, MAX_BUDGET_MS = 5.0, 2000.0
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 14, 28
 MAX_GRACE_HOURS = 24.0
 MAX_CHECKPOINT_CHARS = 64
+MIN_QUOTA_MB, MAX_QUOTA_MB = 1.0, 65536.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,8 @@ class StationSettings:
     retention_days: int = 21
     #: How long an uploaded entry stays on the station after the hub acknowledged it.
     upload_grace_hours: float = 24.0
+    #: Disk space the entry log may take; an alert is raised at 80 % of it.
+    log_quota_mb: float = 256.0
 
     def __post_init__(self) -> None:
         self._check_entry_log_settings()
@@ -70,6 +73,8 @@ class StationSettings:
                 f"retention_days must be {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} "
                 "(the tracing window)"
             )
+        if not MIN_QUOTA_MB <= self.log_quota_mb <= MAX_QUOTA_MB:
+            raise ConfigError(f"log_quota_mb must be {MIN_QUOTA_MB:g} to {MAX_QUOTA_MB:g}")
         if not 0 <= self.upload_grace_hours <= MAX_GRACE_HOURS:
             raise ConfigError(f"upload_grace_hours must be 0 to {MAX_GRACE_HOURS:g}")
         checkpoint = self.checkpoint_id
@@ -98,6 +103,7 @@ class StationSettings:
             "checkpoint_id": self.checkpoint_id,
             "retention_days": self.retention_days,
             "upload_grace_hours": self.upload_grace_hours,
+            "log_quota_mb": self.log_quota_mb,
         }
 
 
@@ -143,6 +149,7 @@ def _from_json(data: Any) -> StationSettings:
         checkpoint_id=str(data.get("checkpoint_id", "main")),
         retention_days=int(data.get("retention_days", 21)),
         upload_grace_hours=float(data.get("upload_grace_hours", 24.0)),
+        log_quota_mb=float(data.get("log_quota_mb", 256.0)),
     )
 
 
@@ -182,6 +189,11 @@ def with_setting(settings: StationSettings, key: str, value: str) -> StationSett
             return replace(settings, retention_days=int(value))
         except ValueError as exc:
             raise ConfigError(f"{value!r} is not a whole number of days") from exc
+    if key == "log_quota_mb":
+        try:
+            return replace(settings, log_quota_mb=float(value))
+        except ValueError as exc:
+            raise ConfigError(f"{value!r} is not a number of megabytes") from exc
     if key == "upload_grace_hours":
         try:
             return replace(settings, upload_grace_hours=float(value))

@@ -18,6 +18,7 @@ from station.adapters.clock import FixedClock, SystemClock
 from station.entrylog.database import open_log
 from station.entrylog.export import export_sealed
 from station.entrylog.outbox import queue_counts
+from station.entrylog.quota import LogQuota, log_quota
 from station.entrylog.retention import PurgeResult, RetentionPolicy, purge
 from station.entrylog.stats import VERDICTS, DayStats, day_stats, log_size_bytes
 from station.entrylog.storage import STORAGE_OK, StorageFailure
@@ -70,6 +71,7 @@ def run_stats(args: argparse.Namespace) -> int:
         "unsent_purge_reports": unsent_reports,
     }
     report["storage"]["size_bytes"] = log_size_bytes(path)
+    report["storage"]["quota"] = log_quota(data_dir(args.data_dir)).to_json()
     _print_stats(report, args.json, stats)
     return 0
 
@@ -80,6 +82,9 @@ def _print_stats(report: dict[str, Any], as_json: bool, stats: DayStats | None =
         return
     storage = report["storage"]
     print(f"Entry log storage: {storage['state']}")
+    if "quota" in storage:
+        quota = storage["quota"]
+        print(f"  {LogQuota(quota['size_bytes'], quota['quota_bytes']).message()}")
     if storage.get("quarantined"):
         print(f"  ALERT: a damaged log was set aside as {storage['quarantined']}")
     if stats is None:

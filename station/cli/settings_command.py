@@ -15,7 +15,8 @@ KEYS_HELP = (
     "warn_after_hours, degrade_after_hours, per_source.<source> (WARN,DEGRADE hours or default), "
     "scan_budget_ms (decode time per camera frame), checkpoint_id (this door or lane), "
     "retention_days (14-28: entries are deleted after this, uploaded or not), "
-    "upload_grace_hours (0-24: how long uploaded entries stay)"
+    "upload_grace_hours (0-24: how long uploaded entries stay), "
+    "log_quota_mb (space the entry log may take; alert at 80%)"
 )
 
 

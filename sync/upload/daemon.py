@@ -17,6 +17,7 @@ from types import FrameType
 from station.adapters.clock import SystemClock
 from station.adapters.sd_notify import ServiceHeartbeat
 from station.entrylog.outbox import Outbox
+from station.entrylog.quota import log_quota
 from station.entrylog.retention_job import RetentionJob, purge_line
 from station.paths import log_db_path
 from sync.enrollment import load_enrollment
@@ -70,6 +71,15 @@ def run_retention(job: RetentionJob | None, out: Printer) -> None:
     result = job.run_if_due()
     if result is not None and result.purged:
         out(purge_line(result))
+    if result is not None:  # as often as retention runs: hourly
+        warn_if_log_near_quota(job.base, out)
+
+
+def warn_if_log_near_quota(base: Path, out: Printer) -> None:
+    """The T29 alert, on the daemon's output (the journal on a kiosk): numbers only."""
+    quota = log_quota(base)
+    if quota.alert:
+        out(quota.message())
 
 
 def retention_job(base: Path) -> RetentionJob:
