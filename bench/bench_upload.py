@@ -29,9 +29,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from station.entrylog.database import open_log, transaction
-from station.entrylog.entry import NewEntry, build_entry
+from station.entrylog.entry import build_entry
 from station.entrylog.sealing import SealingKey, generate_authority_key
-from station.entrylog.sequence import take_seq
+from station.entrylog.writer import insert_entry
 from station.model import Holder, VerificationResult
 from station.paths import log_db_path
 from station.reasons import Reason, Status
@@ -98,31 +98,10 @@ def queue_entries(path: Path, count: int) -> float:
                         now=now - timedelta(seconds=count - index),
                         sealing_key=sealing_key,
                     )
-                    conn.execute(_INSERT, (entry.uuid, take_seq(conn), *_values(entry)))
+                    insert_entry(conn, entry)
     finally:
         conn.close()
     return count / (time.perf_counter() - started)
-
-
-_INSERT = (
-    "INSERT INTO entries (uuid, seq, checkpoint_id, direction, minute, clock_trusted, verdict,"
-    " reason, format, data_version, sealed, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-)
-
-
-def _values(entry: NewEntry) -> tuple[object, ...]:
-    return (
-        entry.checkpoint_id,
-        entry.direction,
-        entry.minute,
-        int(entry.clock_trusted),
-        entry.verdict,
-        entry.reason,
-        entry.format,
-        entry.data_version,
-        entry.sealed,
-        entry.minute,
-    )
 
 
 def drain(base: Path, batch: int, *, full: bool = False) -> tuple[float, float, str]:

@@ -92,8 +92,7 @@ class EntryLog:
         try:
             conn = self._connection()
             with transaction(conn):
-                seq = take_seq(conn)
-                conn.execute(_INSERT, (entry.uuid, seq, *_columns(entry)))
+                seq = insert_entry(conn, entry)
         except StorageFailure as exc:
             self._fail(exc.code)
             raise
@@ -139,6 +138,14 @@ class EntryLog:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def insert_entry(conn: sqlite3.Connection, entry: NewEntry) -> int:
+    """Number `entry` and insert it inside the caller's transaction; returns its seq. (Bulk
+    loaders call this directly to commit many entries at once instead of one fsync each.)"""
+    seq = take_seq(conn)
+    conn.execute(_INSERT, (entry.uuid, seq, *_columns(entry)))
+    return seq
 
 
 def _columns(entry: NewEntry) -> tuple[object, ...]:
