@@ -18,10 +18,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from station.entrylog import sealing
 from station.reasons import Status
@@ -39,6 +36,7 @@ from sync.hub.problems import (
     HubProblem,
 )
 from sync.hub.store import parse_instant, utc_iso
+from sync.upload.signing import verify_body
 
 #: The entries route reads bodies up to this size (the hub's other routes stop at 64 KiB).
 MAX_BATCH_BYTES = 1024 * 1024
@@ -146,19 +144,14 @@ def _check_signature(request: Request, station: Station) -> None:
         raise HubProblem(
             403, DEVICE_KEY_MISSING, "the station enrolled without a device key; enroll again"
         )
-    signature = _signature_bytes(request.header(SIGNATURE_HEADER) or "")
-    try:
-        _device_key(station.device_key).verify(signature, request.body, ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
-        raise HubProblem(401, SIGNATURE_INVALID, "the body's signature does not match") from None
-
-
-def _signature_bytes(text: str) -> bytes:
-    """DER form of a base64url (no padding) raw r||s ES256 signature; 401 if it is not one."""
-    raw = _unb64url(text) if len(text) <= 128 and _B64URL.fullmatch(text) else b""
-    if len(raw) != 64:
-        raise HubProblem(401, SIGNATURE_INVALID, f"send {SIGNATURE_HEADER}: ES256 r||s, base64url")
-    return encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    signature = request.header(SIGNATURE_HEADER) or ""
+    if not verify_body(_device_key(station.device_key), request.body, signature):
+        raise HubProblem(
+            401,
+            SIGNATURE_INVALID,
+            f"{SIGNATURE_HEADER} must be the device key's ES256 signature (r||s, base64url) "
+            "over the exact body",
+        )
 
 
 @lru_cache(maxsize=256)

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from sync import bundle
 from sync.errors import SyncError
 
 DEVICE_KEY_FILE = "device-key.pem"
@@ -76,9 +77,7 @@ def load_device_key(base: Path) -> ec.EllipticCurvePrivateKey:
 def public_key_pem(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> str:
     """The public half as SubjectPublicKeyInfo PEM (what enrollment sends to the hub)."""
     public = key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
-    return public.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode("ascii")
+    return bundle.public_key_pem(public)
 
 
 def sign_body(key: ec.EllipticCurvePrivateKey, body: bytes) -> str:
