@@ -9,8 +9,6 @@ rollback to an older version is refused like for every other source.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 
 from station.entrylog.sealing import SealError, SealingKey
@@ -44,8 +42,8 @@ def _key(encoded: object, announced_id: object) -> SealingKey:
     if not isinstance(encoded, str) or not isinstance(announced_id, str):
         raise DataInvalid("the sealing-key bundle lacks its key or key id")
     try:
-        key = SealingKey.from_raw(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
-    except (binascii.Error, ValueError, SealError) as exc:
+        key = SealingKey.from_text(encoded)
+    except SealError as exc:
         raise DataInvalid("the sealing key is not an X25519 public key") from exc
     if key.id.hex() != announced_id.lower():
         raise DataInvalid("the sealing key does not match its key id")

@@ -11,6 +11,8 @@ Layout: version (1 byte) | authority key id (8) | ephemeral public key (32) | ci
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import os
 from dataclasses import dataclass
@@ -59,8 +61,20 @@ class SealingKey:
             raise SealError("an X25519 public key is 32 bytes")
         return cls(X25519PublicKey.from_public_bytes(raw))
 
+    @classmethod
+    def from_text(cls, text: str) -> SealingKey:
+        """From base64url (no padding) of the raw key: how bundles, files and HSMs carry it."""
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except (binascii.Error, ValueError) as exc:
+            raise SealError("the key is not base64url") from exc
+        return cls.from_raw(raw)
+
     def raw(self) -> bytes:
         return _raw(self.public_key)
+
+    def to_text(self) -> str:
+        return base64.urlsafe_b64encode(self.raw()).rstrip(b"=").decode("ascii")
 
 
 def seal(key: SealingKey, plaintext: bytes, associated: bytes) -> bytes:

@@ -8,8 +8,6 @@ reading, so a file edited by hand cannot quietly seal entries to a key nobody ex
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
 import tempfile
@@ -32,7 +30,7 @@ def save_sealing_key(base: Path, key: SealingKey, version: int) -> Path:
     target = sealing_key_path(base)
     base.mkdir(parents=True, exist_ok=True)
     body = {
-        "key": base64.urlsafe_b64encode(key.raw()).rstrip(b"=").decode("ascii"),
+        "key": key.to_text(),
         "key_id": key.id.hex(),
         "version": int(version),
     }
@@ -65,7 +63,7 @@ def load_sealing_key(base: Path) -> SealingKey | None:
         raise ConfigError(f"{path} is too large for a sealing key file")
     try:
         return _parse(json.loads(raw))
-    except (ValueError, TypeError, KeyError, binascii.Error, SealError) as exc:
+    except (ValueError, TypeError, KeyError, SealError) as exc:
         raise ConfigError(f"{path} is not a valid sealing key file") from exc
 
 
@@ -80,8 +78,7 @@ def held_sealing_key_version(base: Path) -> int | None:
 def _parse(data: Any) -> SealingKey:
     if not isinstance(data, dict) or not isinstance(data.get("key"), str):
         raise ValueError("no key")
-    text = data["key"]
-    key = SealingKey.from_raw(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    key = SealingKey.from_text(data["key"])
     if data.get("key_id") != key.id.hex():
         raise ValueError("the key id does not match the key")
     if not isinstance(data.get("version"), int):

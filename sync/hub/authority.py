@@ -15,8 +15,6 @@ tombstones, so a late retry is still answered "duplicate" and the numbers still 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -79,19 +77,13 @@ def register(conn: sqlite3.Connection, key: SealingKey, version: int, now: datet
 
 def bundle_fields(key: AuthorityKey) -> dict[str, str]:
     """The payload fields of the sealing-key bundle besides the envelope."""
-    raw = base64.urlsafe_b64encode(key.key.raw()).rstrip(b"=").decode("ascii")
-    return {"key": raw, "key_id": key.key_id}
+    return {"key": key.key.to_text(), "key_id": key.key_id}
 
 
 def parse_raw_key(text: str) -> SealingKey:
     """A public key given as base64url of its 32 raw bytes (as an HSM exports it)."""
-    cleaned = text.strip()
     try:
-        raw = base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
-    except (binascii.Error, ValueError):
-        raise ValueError("the public key is not base64url") from None
-    try:
-        return SealingKey.from_raw(raw)
+        return SealingKey.from_text(text.strip())
     except sealing.SealError as exc:
         raise ValueError(f"the public key is not usable: {exc}") from None
 

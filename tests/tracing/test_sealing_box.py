@@ -108,3 +108,11 @@ def test_a_file_with_another_kind_of_key_is_refused(tmp_path) -> None:
 def test_raw_public_keys_of_the_wrong_size_are_refused() -> None:
     with pytest.raises(SealError):
         SealingKey.from_raw(bytes(31))
+
+
+def test_the_text_form_round_trips_and_refuses_what_is_not_a_key(authority) -> None:
+    key = SealingKey(authority.public_key())
+    assert SealingKey.from_text(key.to_text()) == key and "=" not in key.to_text()
+    for text in ("not base64!", "AAAA", "é"):
+        with pytest.raises(SealError):
+            SealingKey.from_text(text)
