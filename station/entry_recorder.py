@@ -9,6 +9,7 @@ logged when they were not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,7 @@ class EntryRecorder:
                 result,
                 direction=self.direction,
                 checkpoint_id=self.checkpoint_id,
-                clock_trusted=self._time.assess().purge_allowed,
+                clock_trusted=self._clock_trusted(result),
                 now=now,
             )
         except StorageFailure as failure:
@@ -74,6 +75,14 @@ class EntryRecorder:
 
     def close(self) -> None:
         self._log.close()
+
+    def _clock_trusted(self, result: VerificationResult) -> bool:
+        """The clock judgement the verdict already carries (`apply_clock_policy` put it in
+        `details["clock"]`), so the clock is judged once per decision; else judge it now."""
+        judged = result.details.get("clock")
+        if isinstance(judged, Mapping) and isinstance(judged.get("purge_allowed"), bool):
+            return bool(judged["purge_allowed"])
+        return self._time.assess().purge_allowed
 
     def _follow_sealing_key(self) -> None:
         """Pick up a key the sync daemon saved since the last entry (a rotation, or the first)."""

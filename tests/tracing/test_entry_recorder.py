@@ -1,0 +1,44 @@
+"""The recorder writes the clock judgement the verdict carries, and judges it itself otherwise."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from station.adapters.clock import FixedClock
+from station.clock_trust import record_reference_time
+from station.entry_recorder import EntryRecorder
+from station.paths import log_db_path
+from station.ports import TrustSources
+from station.time_floor import TimeGuard
+from station.trust.certificate import TrustedCertificate
+from station.verify.verifier import Verifier
+
+NOW = datetime.now(UTC)
+
+
+class NoSigners:
+    def signers_for(self, kid: bytes) -> list[TrustedCertificate]:
+        return []
+
+
+def stored_flags(base: Path) -> list[int]:
+    with sqlite3.connect(log_db_path(base)) as conn:
+        return [row[0] for row in conn.execute("SELECT clock_trusted FROM entries ORDER BY seq")]
+
+
+def test_the_verdicts_clock_judgement_is_recorded_as_it_is(tmp_path: Path) -> None:
+    record_reference_time(tmp_path, local_now=NOW, reference=NOW, source="hub-signed")
+    result = Verifier(TrustSources(signers=NoSigners()), FixedClock(NOW)).verify("HC1:garbage")
+    recorder = EntryRecorder(tmp_path, FixedClock(NOW))
+    judged_untrusted = replace(
+        result, details={**result.details, "clock": {"purge_allowed": False}}
+    )
+    judged_trusted = replace(result, details={**result.details, "clock": {"purge_allowed": True}})
+    for item in (judged_untrusted, judged_trusted, result):
+        assert recorder.record(item).recorded
+    recorder.close()
+    expected = TimeGuard(tmp_path, clock=FixedClock(NOW)).assess().purge_allowed
+    assert stored_flags(tmp_path) == [0, 1, int(expected)]
