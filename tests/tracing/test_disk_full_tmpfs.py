@@ -15,23 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tracing_helpers import refused_result
 
-from station.adapters.clock import FixedClock
 from station.entrylog.sealing import SealingKey, generate_authority_key
 from station.entrylog.storage import STORAGE_FULL, StorageFailure
 from station.entrylog.writer import EntryLog
-from station.ports import TrustSources
-from station.trust.certificate import TrustedCertificate
-from station.verify.verifier import Verifier
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-
-
-class NoSigners:
-    """A station that trusts no signer yet: every pass is refused, which is all this needs."""
-
-    def signers_for(self, kid: bytes) -> list[TrustedCertificate]:
-        return []
 
 
 @pytest.fixture()
@@ -51,7 +41,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_is_reported_and_recording_resumes_when_space_returns(small_disk: Path) -> None:
-    result = Verifier(TrustSources(signers=NoSigners()), FixedClock(NOW)).verify("HC1:not a pass")
+    result = refused_result(NOW)
     log = EntryLog(
         small_disk / "log.sqlite", sealing_key=SealingKey(generate_authority_key().public_key())
     )

@@ -7,21 +7,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tracing_helpers import refused_result
+
 from station.adapters.clock import FixedClock
 from station.clock_trust import record_reference_time
 from station.entry_recorder import EntryRecorder
 from station.paths import log_db_path
-from station.ports import TrustSources
 from station.time_floor import TimeGuard
-from station.trust.certificate import TrustedCertificate
-from station.verify.verifier import Verifier
 
 NOW = datetime.now(UTC)
-
-
-class NoSigners:
-    def signers_for(self, kid: bytes) -> list[TrustedCertificate]:
-        return []
 
 
 def stored_flags(base: Path) -> list[int]:
@@ -31,7 +25,7 @@ def stored_flags(base: Path) -> list[int]:
 
 def test_the_verdicts_clock_judgement_is_recorded_as_it_is(tmp_path: Path) -> None:
     record_reference_time(tmp_path, local_now=NOW, reference=NOW, source="hub-signed")
-    result = Verifier(TrustSources(signers=NoSigners()), FixedClock(NOW)).verify("HC1:garbage")
+    result = refused_result(NOW)
     recorder = EntryRecorder(tmp_path, FixedClock(NOW))
     judged_untrusted = replace(
         result, details={**result.details, "clock": {"purge_allowed": False}}

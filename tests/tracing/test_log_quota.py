@@ -7,29 +7,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tracing_helpers import refused_result
 
-from station.adapters.clock import FixedClock
 from station.cli.main import main
 from station.entrylog.quota import LogQuota, log_quota
 from station.entrylog.writer import EntryLog
 from station.errors import ConfigError
 from station.paths import log_db_path
-from station.ports import TrustSources
 from station.settings import StationSettings, save_settings
-from station.trust.certificate import TrustedCertificate
-from station.verify.verifier import Verifier
 from sync.upload.daemon import warn_if_log_near_quota
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
-class NoSigners:
-    def signers_for(self, kid: bytes) -> list[TrustedCertificate]:
-        return []
-
-
 def fill(base: Path, count: int) -> None:
-    result = Verifier(TrustSources(signers=NoSigners()), FixedClock(NOW)).verify("HC1:garbage")
+    result = refused_result(NOW)
     with EntryLog(log_db_path(base), sealing_key=None) as log:
         for _ in range(count):
             log.record(result, direction="in", checkpoint_id="g", clock_trusted=True, now=NOW)

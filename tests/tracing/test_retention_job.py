@@ -6,26 +6,20 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tracing_helpers import refused_result
+
 from station.adapters.clock import FixedClock
 from station.clock_trust import record_reference_time
 from station.entrylog.retention_job import RetentionJob, purge_line
 from station.entrylog.writer import EntryLog
 from station.paths import log_db_path
-from station.ports import TrustSources
 from station.settings import StationSettings, save_settings
-from station.trust.certificate import TrustedCertificate
-from station.verify.verifier import Verifier
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
-class NoSigners:
-    def signers_for(self, kid: bytes) -> list[TrustedCertificate]:
-        return []
-
-
 def fill(base: Path, ages_days: list[int]) -> None:
-    result = Verifier(TrustSources(signers=NoSigners()), FixedClock(NOW)).verify("HC1:garbage")
+    result = refused_result(NOW)
     with EntryLog(log_db_path(base), sealing_key=None) as log:
         for age in ages_days:
             moment = NOW - timedelta(days=age)
