@@ -7,6 +7,11 @@ dropped on it, Ctrl+V, and a USB keyboard-wedge scanner (the wedge works in kios
 The window only shows things and forwards input: every code goes out through `scan_submitted`
 or `image_submitted` to the verify worker, and verdicts come back through
 `on_verify_result_ready`. Nothing here waits for a worker.
+
+The language button is for the person at the gate: when their verdict screen returns to
+scanning, the screen goes back to the station's default language (the `--lang` option or the
+admin panel's saved choice), which the button never changes. A verdict that arrives while the
+admin screen or manual entry is up is held and shown when it closes (`gui.held_verdict`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QMainWindow,
     QStackedWidget,
@@ -29,32 +33,20 @@ from PySide6.QtWidgets import (
 
 from gui.admin import AdminScreen
 from gui.counters import CountersPanel
+from gui.held_verdict import HeldVerdict
 from gui.keypad import ManualEntryScreen
+from gui.laptop_panel import LaptopPanel
+from gui.options import AppOptions
 from gui.presenters import present_decision
 from gui.scan_screen import ScanScreen
 from gui.sounds import SoundPlayer
 from gui.status_presenter import present_counters, present_status
 from gui.status_strip import StatusStrip
-from gui.texts import QT_TRANSLATE_NOOP
-from gui.theme import Metrics
+from gui.theme import STYLE_SHEET, Metrics
 from gui.values import CameraStatus, DayCounts, Decision, ImageInput, ScanInput, StationStatus
 from gui.verdict_screen import VerdictScreen
-from gui.widgets import TouchButton, pixel_font
 
 STALL_S = 2.0
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)"
-OPEN_IMAGE = QT_TRANSLATE_NOOP("Laptop", "Open image…")
-PASTE = QT_TRANSLATE_NOOP("Laptop", "Paste")
-STYLE = """
-QWidget { background: #101418; color: #f2f4f5; }
-QPushButton {
-    background: #2a3138; border: 1px solid #3d4650; border-radius: 8px; padding: 4px 12px;
-}
-QPushButton:pressed { background: #3d8bfd; }
-QPushButton:disabled { color: #6b7680; }
-QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QTableWidget { background: #1c2228; }
-QLabel#entry-error, QLabel#pin-message { color: #ffb4a9; }
-"""
 
 
 class StationWindow(QMainWindow):
@@ -80,6 +72,8 @@ class StationWindow(QMainWindow):
         super().__init__()
         self.kiosk = kiosk
         self.sound = sound
+        #: The station's language; `language` is the one shown for the person at the gate now.
+        self.default_language = language
         self.language = language
         self.direction = direction
         self._switch_language = switch_language
@@ -89,7 +83,7 @@ class StationWindow(QMainWindow):
         self.storage_state = "OK"
         self._last_frame = time.monotonic()
         self.setWindowTitle("Checkpoint station")
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(STYLE_SHEET)
         self._build(admin, verdict_seconds)
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(250)
@@ -102,6 +96,7 @@ class StationWindow(QMainWindow):
     def _build(self, admin: AdminScreen, verdict_seconds: float) -> None:
         self.scan = ScanScreen()
         self.verdict = VerdictScreen(seconds=verdict_seconds)
+        self.held = HeldVerdict(self)
         self.manual = ManualEntryScreen()
         self.admin = admin
         self.stack = QStackedWidget()
@@ -109,11 +104,15 @@ class StationWindow(QMainWindow):
             self.stack.addWidget(page)
         self.strip = StatusStrip()
         self.counters = CountersPanel()
+        self.laptop: LaptopPanel | None = None
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.stack, 1)
         if not self.kiosk:
-            body.addWidget(self._side_panel())
+            self.laptop = LaptopPanel(self.counters)
+            self.laptop.image_chosen.connect(self.open_image)
+            self.laptop.paste_requested.connect(self.paste)
+            body.addWidget(self.laptop)
             self.setAcceptDrops(True)
             paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
             paste.activated.connect(self.paste)
@@ -129,23 +128,11 @@ class StationWindow(QMainWindow):
         self.scan.language_toggled.connect(self.toggle_language)
         self.scan.manual_requested.connect(self.open_manual_entry)
         self.scan.admin_requested.connect(self.open_admin)
-        self.verdict.finished.connect(self.show_scan)
+        self.verdict.finished.connect(self._on_verdict_finished)
         self.manual.entered.connect(self._on_manual_entered)
-        self.manual.cancelled.connect(self.show_scan)
-        self.admin.closed.connect(self.show_scan)
-
-    def _side_panel(self) -> QWidget:
-        panel = QWidget()
-        panel.setFixedWidth(280)
-        column = QVBoxLayout(panel)
-        column.addWidget(self.counters, 1)
-        self.open_button = TouchButton(OPEN_IMAGE, panel, name="open-image")
-        self.open_button.clicked.connect(self._choose_image)
-        self.paste_button = TouchButton(PASTE, panel, name="paste")
-        self.paste_button.clicked.connect(self.paste)
-        column.addWidget(self.open_button)
-        column.addWidget(self.paste_button)
-        return panel
+        self.manual.cancelled.connect(self._on_cover_closed)
+        self.admin.closed.connect(self._on_cover_closed)
+        self.admin.panel.options_saved.connect(self._on_options_saved)
 
     # -- input -------------------------------------------------------------------------------------
 
@@ -166,11 +153,6 @@ class StationWindow(QMainWindow):
     def paste(self) -> None:
         self.submit_text(QApplication.clipboard().text(), "paste")
 
-    def _choose_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.open_button.text(), "", IMAGE_FILTER)
-        if path:
-            self.open_image(path)
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         data = event.mimeData()
         if data.hasUrls() or data.hasText():
@@ -186,6 +168,7 @@ class StationWindow(QMainWindow):
         event.acceptProposedAction()
 
     def _on_manual_entered(self, text: str) -> None:
+        self.held.drop()  # a new person's code comes next: the earlier verdict is theirs no more
         self.show_scan()
         self.submit_text(text, "manual")
 
@@ -211,8 +194,36 @@ class StationWindow(QMainWindow):
         self.scan.show_direction(self.direction)
         self.direction_changed.emit(self.direction)
 
+    def _on_verdict_finished(self) -> None:
+        """The person has had their verdict: the next one starts in the default language."""
+        self.show_scan()
+        if self.language != self.default_language:
+            self.set_language(self.default_language)
+
+    def _on_cover_closed(self) -> None:
+        """Back from admin or manual entry: a verdict held meanwhile is shown for the rest of
+        its time, without its sound (that belonged to the moment of the decision, like the
+        gate), else the scan screen."""
+        held = self.held.take()
+        if held is None:
+            self.show_scan()
+            return
+        view, seconds_left = held
+        self.stack.setCurrentWidget(self.verdict)
+        self.verdict.show_verdict(view, seconds_left)
+        self.scanning_paused.emit(False)
+
     def toggle_language(self) -> None:
+        """The language for the person at the gate only (never saved)."""
         self.set_language("en" if self.language == "vi" else "vi")
+
+    def set_default_language(self, language: str) -> None:
+        self.default_language = language
+        self.set_language(language)
+
+    def _on_options_saved(self, options: AppOptions) -> None:
+        if options.language != self.default_language:
+            self.set_default_language(options.language)
 
     def set_language(self, language: str) -> None:
         self.language = language
@@ -239,9 +250,10 @@ class StationWindow(QMainWindow):
         if decision.recorded is not None:
             self.storage_state = decision.storage_state
             self._refresh_strip()
-        if self.stack.currentWidget() in (self.manual, self.admin):
-            return
         view = present_decision(decision)
+        if self.stack.currentWidget() in (self.manual, self.admin):
+            self.held.hold(view, self.verdict.seconds)  # no sound while the screen is covered
+            return
         self.stack.setCurrentWidget(self.verdict)
         self.verdict.show_verdict(view)
         self.sound.play(view.sound)
@@ -277,7 +289,6 @@ class StationWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         metrics = Metrics(self.height())
         self.strip.setFixedHeight(metrics.strip)
-        if not self.kiosk:
-            for button in (self.open_button, self.paste_button):
-                button.setFont(pixel_font(metrics.body))
+        if self.laptop is not None:
+            self.laptop.fit(metrics)
         super().resizeEvent(event)

@@ -52,7 +52,9 @@ def run_self_test(
             "" if status is None else status.data_state,
         ),
         TestLine(
-            QT_TRANSLATE_NOOP("SelfTest", "Clock confirmed"), bool(status and status.clock_trusted)
+            QT_TRANSLATE_NOOP("SelfTest", "Clock confirmed"),
+            status is not None and status.clock_state == "TRUSTED",
+            "" if status is None else status.clock_state,
         ),
         TestLine(QT_TRANSLATE_NOOP("SelfTest", "Sound"), sound_backend != "beep", sound_backend),
         TestLine(

@@ -65,6 +65,8 @@ class SoundPlayer(QObject):
     def __init__(self, parent: QObject | None = None, *, enabled: bool = True) -> None:
         super().__init__(parent)
         self.enabled = enabled
+        #: The last sound asked for, played or muted (tests check which verdicts sounded).
+        self.last: str | None = None
         self._folder = QTemporaryDir()
         self._files = self._write_files()
         self._effects = self._sound_effects()
@@ -74,6 +76,7 @@ class SoundPlayer(QObject):
             self.backend = Path(self._player).name
 
     def play(self, name: str) -> None:
+        self.last = name
         if not self.enabled or name not in MELODIES:
             return
         if self._effects:

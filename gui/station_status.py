@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from gui.values import DayCounts, QueueState, SourceAge, StationStatus
+from station.adapters.clock import FixedClock
 from station.cache.catalogue import SOURCE_TITLES, SYNCED_SOURCES
 from station.cache.database import CacheDatabase, open_cache
 from station.cache.freshness import StationHealth, assess
 from station.cache.sync_state import SyncStateStore
-from station.clock_trust import clock_trusted
+from station.clock_trust import system_ntp_synchronized
 from station.errors import StationError
 from station.paths import cache_db_path, enrollment_path
 from station.settings import load_settings
+from station.time_floor import TimeGuard
 from sync.enrollment import load_enrollment
 from sync.errors import SyncError
 
@@ -43,11 +46,22 @@ except ImportError:  # pragma: no cover - depends on the install
 
 
 class StatusReader:
-    """Keeps its own connections to the cache and the log, reopened after any failure."""
+    """Keeps its own connections to the cache and the log, reopened after any failure.
 
-    def __init__(self, base: Path, *, log_available: bool) -> None:
+    The clock is judged by the same policy the verdicts pass (`station.time_floor`), so the
+    strip says "clock wrong" exactly when the station gives no VALID verdict.
+    """
+
+    def __init__(
+        self,
+        base: Path,
+        *,
+        log_available: bool,
+        ntp_synchronized: Callable[[], bool] = system_ntp_synchronized,
+    ) -> None:
         self.base = base
         self.log_available = log_available
+        self._ntp = ntp_synchronized
         self._cache: CacheDatabase | None = None
         self._outbox: Any = None
 
@@ -61,7 +75,7 @@ class StatusReader:
             data_state="UNKNOWN" if health is None else health.state,
             oldest_age_s=max(ages) if ages and len(ages) == len(sources) else None,
             sources=sources,
-            clock_trusted=clock_trusted(now, self.base),
+            clock_state=self._clock_state(now),
             free_bytes=_free_bytes(self.base),
             log_available=self.log_available,
             queue=self._queue(),
@@ -91,6 +105,15 @@ class StatusReader:
             self._cache.close()
             self._cache = None
         self._drop_outbox()
+
+    def _clock_state(self, now: datetime) -> str:
+        """The clock policy's state at `now` (the reading's own time), "UNKNOWN" when the time
+        floor cannot be read at all."""
+        guard = TimeGuard(self.base, clock=FixedClock(now), ntp_synchronized=self._ntp)
+        try:
+            return guard.assess().state
+        except (OSError, sqlite3.Error, ValueError):
+            return "UNKNOWN"
 
     def _health(self, enrolled: bool, now: datetime) -> StationHealth | None:
         try:

@@ -38,6 +38,13 @@ CAMERA_TEXTS: dict[str, tuple[str, Text]] = {
     "ENDED": (WARN, QT_TRANSLATE_NOOP("Status", "Camera source ended")),
     "FAILED": (BAD, QT_TRANSLATE_NOOP("Status", "Camera cannot be opened")),
 }
+#: The clock policy's states (`station.time_floor`); BELOW_FLOOR and JUMPED give no VALID verdict.
+CLOCK_TEXTS: dict[str, tuple[str, Text]] = {
+    "TRUSTED": (OK, QT_TRANSLATE_NOOP("Status", "Clock confirmed")),
+    "UNCONFIRMED": (WARN, QT_TRANSLATE_NOOP("Status", "Clock not confirmed")),
+    "BELOW_FLOOR": (BAD, QT_TRANSLATE_NOOP("Status", "Clock wrong: behind the last known time")),
+    "JUMPED": (BAD, QT_TRANSLATE_NOOP("Status", "Clock jumped: check time")),
+}
 STORAGE_FAILURES: dict[str, Text] = {
     "STORAGE_FULL": QT_TRANSLATE_NOOP("Status", "Disk full: not recording"),
     "STORAGE_READONLY": QT_TRANSLATE_NOOP("Status", "Disk read-only: not recording"),
@@ -103,9 +110,9 @@ def data_item(status: StationStatus) -> StatusItem:
 
 
 def clock_item(status: StationStatus) -> StatusItem:
-    if status.clock_trusted:
-        return StatusItem("clock", OK, QT_TRANSLATE_NOOP("Status", "Clock confirmed"))
-    return StatusItem("clock", WARN, QT_TRANSLATE_NOOP("Status", "Clock not confirmed"))
+    """A clock that cannot be judged is, for the guard, simply not confirmed."""
+    level, label = CLOCK_TEXTS.get(status.clock_state, CLOCK_TEXTS["UNCONFIRMED"])
+    return StatusItem("clock", level, label)
 
 
 def camera_item(camera: CameraStatus) -> StatusItem:

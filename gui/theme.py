@@ -15,6 +15,17 @@ SCREEN_BACKGROUND = "#101418"
 SCREEN_TEXT = "#f2f4f5"
 ACCENT = "#3d8bfd"
 KIOSK_SIZES = {"7in": (800, 480), "10in": (1280, 800), "1080p": (1920, 1080)}
+#: The window's Qt style sheet: dark screen, large rounded buttons, error texts in light red.
+STYLE_SHEET = """
+QWidget { background: #101418; color: #f2f4f5; }
+QPushButton {
+    background: #2a3138; border: 1px solid #3d4650; border-radius: 8px; padding: 4px 12px;
+}
+QPushButton:pressed { background: #3d8bfd; }
+QPushButton:disabled { color: #6b7680; }
+QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QTableWidget { background: #1c2228; }
+QLabel#entry-error, QLabel#pin-message { color: #ffb4a9; }
+"""
 
 
 @dataclass(frozen=True, slots=True)

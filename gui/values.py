@@ -92,14 +92,16 @@ class StationStatus:
     """Everything the status strip shows besides the camera, read off the GUI thread.
 
     `data_state` is the freshness verdict (OK, WARN, DEGRADED) or "UNKNOWN" when the cache
-    cannot be read; `queue` is None when the log or the outbox cannot be read.
+    cannot be read; `clock_state` is the clock policy's state (`station.time_floor`: TRUSTED,
+    UNCONFIRMED, BELOW_FLOOR, JUMPED) or "UNKNOWN" when it cannot be judged; `queue` is None
+    when the log or the outbox cannot be read.
     """
 
     enrolled: bool
     data_state: str
     oldest_age_s: float | None
     sources: tuple[SourceAge, ...]
-    clock_trusted: bool
+    clock_state: str
     free_bytes: int | None
     log_available: bool
     queue: QueueState | None

@@ -38,9 +38,11 @@ class VerdictScreen(QWidget):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._count_down)
 
-    def show_verdict(self, view: VerdictView) -> None:
+    def show_verdict(self, view: VerdictView, seconds: float | None = None) -> None:
+        """Show `view` for `seconds` (the configured time unless given: a verdict held while
+        the admin screen was open gets what is left of its time)."""
         self.view = view
-        self._left = max(1, round(self.seconds))
+        self._left = max(1, round(self.seconds if seconds is None else seconds))
         self._painted_serial = None
         self._tick.start()
         self.update()

@@ -766,7 +766,7 @@
     <name>Status</name>
     <message>
         <source>Camera OK</source>
-        <extracomment>(frequency Hz, duration s) per note; 0 Hz is a pause. Below this much free space the strip warns before the disk is actually full. A pending upload older than this means the hub has not been reached for a while.</extracomment>
+        <extracomment>(frequency Hz, duration s) per note; 0 Hz is a pause.</extracomment>
         <translation>Camera tốt</translation>
     </message>
     <message>
@@ -787,6 +787,7 @@
     </message>
     <message>
         <source>Checking…</source>
+        <extracomment>The last sound asked for, played or muted (tests check which verdicts sounded). Below this much free space the strip warns before the disk is actually full. A pending upload older than this means the hub has not been reached for a while. The clock policy&apos;s states (`station.time_floor`); BELOW_FLOOR and JUMPED give no VALID verdict.</extracomment>
         <translation>Đang kiểm tra…</translation>
     </message>
     <message>
@@ -873,6 +874,14 @@
         <source>To send: {pending}</source>
         <translation>Chờ gửi: {pending}</translation>
     </message>
+    <message>
+        <source>Clock wrong: behind the last known time</source>
+        <translation>Giờ sai: chậm hơn thời điểm đã biết</translation>
+    </message>
+    <message>
+        <source>Clock jumped: check time</source>
+        <translation>Giờ bị nhảy: kiểm tra lại giờ</translation>
+    </message>
 </context>
 <context>
     <name>Verdict</name>
@@ -894,16 +903,16 @@
     </message>
     <message>
         <source>CANNOT VERIFY</source>
-        <extracomment>Frame source spec; &quot;&quot; = the one saved in the admin panel, else camera:0.</extracomment>
         <translation>KHÔNG THỂ KIỂM TRA</translation>
     </message>
     <message>
         <source>All checks passed: compare the name and date of birth with an ID document.</source>
-        <extracomment>Sync and upload on their schedule (off for tests and benchmarks). Pause after a source raised before reading it again (a vanished device is not hammered). Seconds a verdict stays on screen before the scan screen returns (and the name clears). Frame source spec (see `station.scan.sources`); &quot;&quot; means camera:0. Which way people pass this station (&quot;in&quot; or &quot;out&quot;), remembered across restarts. Nothing could be read (an image without a code, an empty scan): no entry is logged. The station itself failed (trust data unreadable, an internal error). The icon&apos;s colour on its white disc. Colours with at least 4.5:1 contrast for their text; icons differ in shape as well. Reasons that mean nothing was read at all, rather than a pass that failed.</extracomment>
+        <extracomment>Frame source spec; &quot;&quot; = the one saved in the admin panel, else camera:0. Sync and upload on their schedule (off for tests and benchmarks). Seconds between uploads of new entries (the demo uploads every few seconds). Pause after a source raised before reading it again (a vanished device is not hammered).</extracomment>
         <translation>Đạt mọi bước kiểm tra: đối chiếu họ tên và ngày sinh với giấy tờ tùy thân.</translation>
     </message>
     <message>
         <source>The station&apos;s trust data cannot be read: call the supervisor.</source>
+        <extracomment>The station&apos;s language; `language` is the one shown for the person at the gate now. Seconds a verdict stays on screen before the scan screen returns (and the name clears). Frame source spec (see `station.scan.sources`); &quot;&quot; means camera:0. Which way people pass this station (&quot;in&quot; or &quot;out&quot;), remembered across restarts. Nothing could be read (an image without a code, an empty scan): no entry is logged. The station itself failed (trust data unreadable, an internal error). The icon&apos;s colour on its white disc. Colours with at least 4.5:1 contrast for their text; icons differ in shape as well. Reasons that mean nothing was read at all, rather than a pass that failed.</extracomment>
         <translation>Không đọc được dữ liệu tin cậy của trạm: hãy gọi người giám sát.</translation>
     </message>
     <message>
@@ -924,7 +933,7 @@
     </message>
     <message>
         <source>Date of birth: {date}</source>
-        <extracomment>Where a scanned text came from. Camera and wedge reads are repeat-filtered; the others are deliberate operator actions and always verified.</extracomment>
+        <extracomment>The window&apos;s Qt style sheet: dark screen, large rounded buttons, error texts in light red. Where a scanned text came from. Camera and wedge reads are repeat-filtered; the others are deliberate operator actions and always verified.</extracomment>
         <translation>Ngày sinh: {date}</translation>
     </message>
     <message>

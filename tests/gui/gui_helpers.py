@@ -117,3 +117,16 @@ class FullDiskRecorder:
 
     def close(self) -> None:
         pass
+
+
+class RecordingGate:
+    """A gate relay that notes each verdict it was driven with (the fake GPIO pin)."""
+
+    def __init__(self) -> None:
+        self.verdicts: list[str] = []
+
+    def on_verdict(self, status: str) -> None:
+        self.verdicts.append(status)
+
+    def close(self) -> None:
+        self.verdicts.append("closed")

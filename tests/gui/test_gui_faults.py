@@ -7,7 +7,7 @@ import json
 import socket
 from datetime import UTC, datetime, timedelta
 
-from gui_helpers import FullDiskRecorder, demo_pass
+from gui_helpers import FullDiskRecorder, RecordingGate, demo_pass
 
 from gui.app import Parts
 from gui.presenters import Outcome
@@ -97,17 +97,6 @@ def test_a_log_that_cannot_be_opened_is_said_on_every_verdict(start_station, dem
     running.wait_verdict()
     assert "Cannot record entry: call supervisor" in running.window.verdict.shown_texts()
     assert running.window.strip.item("storage").level == "bad"
-
-
-class RecordingGate:
-    def __init__(self) -> None:
-        self.verdicts: list[str] = []
-
-    def on_verdict(self, status: str) -> None:
-        self.verdicts.append(status)
-
-    def close(self) -> None:
-        self.verdicts.append("closed")
 
 
 def test_the_gate_opens_only_for_a_valid_pass_that_was_recorded(start_station, demo_set):

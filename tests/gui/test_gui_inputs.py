@@ -150,7 +150,7 @@ def write_blank_png(path) -> bool:
 def test_laptop_mode_takes_pasted_and_dropped_text(start_station, demo_set, qtbot):
     running = start_station(kiosk=False, size=(1280, 800))
     QApplication.clipboard().setText(demo_pass(demo_set, "Test certificate").text)
-    running.window.paste_button.click()
+    running.window.laptop.paste_button.click()
     assert running.wait_verdict().outcome is Outcome.VALID
     data = QMimeData()
     data.setText(demo_pass(demo_set, "Tampered").text)
