@@ -25,3 +25,6 @@ class VerifierConfig:
     #: What stale trust data does to a verdict: "warn" keeps the verdict and marks it (details
     #: `data.stale`), "refuse" turns every verdict into CHECK_MANUALLY until a sync succeeds.
     stale_data_policy: Literal["warn", "refuse"] = "warn"
+    #: NZ COVID Pass issuers accepted besides the pinned production DID (a trial or demo
+    #: issuer, from the station's settings); keys still come only from synced issuer keys.
+    nzcp_extra_issuers: frozenset[str] = frozenset()

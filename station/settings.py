@@ -31,6 +31,7 @@ MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 14, 28
 MAX_GRACE_HOURS = 24.0
 MAX_CHECKPOINT_CHARS = 64
 MIN_QUOTA_MB, MAX_QUOTA_MB = 1.0, 65536.0
+MAX_EXTRA_ISSUERS, MAX_DID_CHARS = 10, 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,13 @@ class StationSettings:
     upload_grace_hours: float = 24.0
     #: Disk space the entry log may take; an alert is raised at 80 % of it.
     log_quota_mb: float = 256.0
+    #: NZ COVID Pass issuer DIDs accepted besides the pinned production issuer (a trial or
+    #: demo issuer); their keys still come only from the synced issuer keys.
+    nzcp_extra_issuers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._check_entry_log_settings()
+        _check_dids(self.nzcp_extra_issuers)
         if not MIN_BUDGET_MS <= self.scan_budget_ms <= MAX_BUDGET_MS:
             raise ConfigError(f"scan_budget_ms must be {MIN_BUDGET_MS:g} to {MAX_BUDGET_MS:g}")
         if self.stale_data_policy not in STALE_POLICIES:
@@ -104,6 +109,7 @@ class StationSettings:
             "retention_days": self.retention_days,
             "upload_grace_hours": self.upload_grace_hours,
             "log_quota_mb": self.log_quota_mb,
+            "nzcp_extra_issuers": list(self.nzcp_extra_issuers),
         }
 
 
@@ -150,6 +156,7 @@ def _from_json(data: Any) -> StationSettings:
         retention_days=int(data.get("retention_days", 21)),
         upload_grace_hours=float(data.get("upload_grace_hours", 24.0)),
         log_quota_mb=float(data.get("log_quota_mb", 256.0)),
+        nzcp_extra_issuers=tuple(str(did) for did in data.get("nzcp_extra_issuers") or ()),
     )
 
 
@@ -199,6 +206,9 @@ def with_setting(settings: StationSettings, key: str, value: str) -> StationSett
             return replace(settings, upload_grace_hours=float(value))
         except ValueError as exc:
             raise ConfigError(f"{value!r} is not a number of hours") from exc
+    if key == "nzcp_extra_issuers":
+        dids = tuple(did.strip() for did in value.split(",") if did.strip())
+        return replace(settings, nzcp_extra_issuers=dids)
     if key.startswith("per_source."):
         source = key.split(".", 1)[1]
         per_source = dict(settings.per_source)
@@ -209,6 +219,14 @@ def with_setting(settings: StationSettings, key: str, value: str) -> StationSett
             per_source[source] = (_hours(warn), _hours(degrade))
         return replace(settings, per_source=per_source)
     raise ConfigError(f"unknown setting {key!r}")
+
+
+def _check_dids(dids: tuple[str, ...]) -> None:
+    if len(dids) > MAX_EXTRA_ISSUERS:
+        raise ConfigError(f"nzcp_extra_issuers holds at most {MAX_EXTRA_ISSUERS} DIDs")
+    for did in dids:
+        if not (did.startswith("did:web:") and did.isprintable() and len(did) <= MAX_DID_CHARS):
+            raise ConfigError(f"nzcp_extra_issuers: {did[:40]!r} is not a did:web DID")
 
 
 def _hours(text: str) -> float:

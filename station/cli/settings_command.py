@@ -16,7 +16,8 @@ KEYS_HELP = (
     "scan_budget_ms (decode time per camera frame), checkpoint_id (this door or lane), "
     "retention_days (14-28: entries are deleted after this, uploaded or not), "
     "upload_grace_hours (0-24: how long uploaded entries stay), "
-    "log_quota_mb (space the entry log may take; alert at 80%)"
+    "log_quota_mb (space the entry log may take; alert at 80%), "
+    "nzcp_extra_issuers (comma-separated did:web DIDs accepted besides NZ's production issuer)"
 )
 
 

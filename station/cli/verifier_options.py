@@ -46,6 +46,7 @@ def build_verifier(args: argparse.Namespace) -> Verifier:
     config = VerifierConfig(
         rules=_profile(args, args.profile or settings.profile),
         stale_data_policy="refuse" if settings.stale_data_policy == "refuse" else "warn",
+        nzcp_extra_issuers=frozenset(settings.nzcp_extra_issuers),
     )
     return Verifier(_trust(args, settings), clock, config)
 

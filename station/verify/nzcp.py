@@ -6,8 +6,10 @@ business-rule profile (no profile has rules for this pass, so it always asks for
 `data` when stale trust data must refuse verdicts.
 
 Trust: the issuer (`iss`, a did:web DID) must be on `TRUSTED_ISSUERS`, pinned here to the
-production issuer.  The spec's test issuer signs the published examples and is accepted only
-where the station explicitly rebinds `TRUSTED_ISSUERS` (for instance to `WITH_TEST_ISSUER`).
+production issuer, or on the station's `nzcp_extra_issuers` setting (a trial or demo issuer,
+passed in `VerifierConfig`). The spec's test issuer signs the published examples and is
+accepted only where the station explicitly rebinds `TRUSTED_ISSUERS` (for instance to
+`WITH_TEST_ISSUER`).
 Keys come from `trust.issuer_keys` (family "nzcp", issuer = the DID, kid = the key id), imported
 from the issuer's DID document (see `station.verify.nzcp_keys`); nothing is fetched at scan time.
 """
@@ -60,7 +62,7 @@ def verify_nzcp(
         return build_result(FORMAT, checks, now, text)
     cose, claims = decoded
     details: dict[str, Any] = {}
-    issuer_check = _issuer_check(claims, details)
+    issuer_check = _issuer_check(claims, details, config.nzcp_extra_issuers)
     checks.append(issuer_check)
     checks.append(_signature_check(cose, issuer_check.ok is True, claims, trust, details))
     checks.append(_validity_check(claims, now, config.clock_skew_seconds, details))
@@ -106,15 +108,18 @@ def _decode(
     return cose, claims
 
 
-def _issuer_check(claims: Mapping[Any, Any], details: dict[str, Any]) -> Check:
-    """`iss` is a did:web DID on the pinned allow-list (read at call time, so it can be set)."""
+def _issuer_check(
+    claims: Mapping[Any, Any], details: dict[str, Any], extra: frozenset[str]
+) -> Check:
+    """`iss` is a did:web DID on the pinned allow-list (read at call time, so it can be set)
+    or one of the station's configured extra issuers."""
     issuer = claims.get(CLAIM_ISS)
     if not isinstance(issuer, str):
         return Check.failed("issuer", Reason.NZCP_ISSUER_UNTRUSTED, "no issuer DID in the pass")
     details["issuer"] = issuer[:_MAX_SHOWN_ISSUER]
     if not issuer.startswith("did:web:"):
         return Check.failed("issuer", Reason.NZCP_ISSUER_UNTRUSTED, "issuer is not a did:web DID")
-    if issuer not in TRUSTED_ISSUERS:
+    if issuer not in TRUSTED_ISSUERS and issuer not in extra:
         return Check.failed("issuer", Reason.NZCP_ISSUER_UNTRUSTED, "issuer not on the allow-list")
     return Check.passed("issuer")
 
