@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui.admin import AdminScreen
 from gui.admin_pages import AdminPanel
-from gui.background import BackgroundCall, StatusWorker, SyncWorker
+from gui.background import UPLOAD_INTERVAL_MS, BackgroundCall, StatusWorker, SyncWorker
 from gui.camera import CameraWorker
 from gui.device import Device, Gate, Watchdog, load_device
 from gui.i18n import Translations, qm_path
@@ -66,6 +66,8 @@ class AppConfig:
     sound: bool | None = None
     #: Sync and upload on their schedule (off for tests and benchmarks).
     scheduled_sync: bool = True
+    #: Seconds between uploads of new entries (the demo uploads every few seconds).
+    upload_interval_s: float = UPLOAD_INTERVAL_MS / 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +257,11 @@ def build_station(config: AppConfig, parts: Parts = Parts()) -> Station:
             config.base,
             log_available=make_recorder is not None if log_available is None else log_available,
         ),
-        sync=SyncWorker(config.base, scheduled=config.scheduled_sync),
+        sync=SyncWorker(
+            config.base,
+            scheduled=config.scheduled_sync,
+            upload_interval_ms=int(config.upload_interval_s * 1000),
+        ),
         translations=translations,
         wedge=WedgeInput(window),
         make_camera=_camera_factory(config, parts, device, next_serial),
@@ -369,7 +375,7 @@ def run(args: argparse.Namespace, config: AppConfig) -> int:
     station = build_station(config)
     station.start()
     station.show()
-    _quit_on_signals(app)
+    quit_on_signals(app)
     watchdog = Watchdog()
     watchdog.ready()
     if watchdog.interval_ms is not None:  # pinged from the GUI thread: a frozen screen restarts
@@ -383,7 +389,7 @@ def run(args: argparse.Namespace, config: AppConfig) -> int:
         station.shutdown()
 
 
-def _quit_on_signals(app: QObject) -> None:
+def quit_on_signals(app: QObject) -> None:
     """SIGINT and SIGTERM close the app cleanly (Python runs handlers between Qt events, so a
     short timer gives it the chance)."""
     for number in (signal.SIGINT, signal.SIGTERM):

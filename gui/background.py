@@ -88,20 +88,25 @@ class SyncWorker(QObject):
     sync_finished = Signal(object)
     busy_changed = Signal(bool)
 
-    def __init__(self, base: Path, *, scheduled: bool = True) -> None:
+    def __init__(
+        self,
+        base: Path,
+        *,
+        scheduled: bool = True,
+        sync_interval_ms: int = SYNC_INTERVAL_MS,
+        upload_interval_ms: int = UPLOAD_INTERVAL_MS,
+    ) -> None:
         super().__init__()
         self._base = base
         self._scheduled = scheduled
+        self._intervals = (sync_interval_ms, upload_interval_ms)
         self._timers: list[QTimer] = []
 
     @Slot()
     def start(self) -> None:
         if not self._scheduled:
             return
-        for interval, job in (
-            (SYNC_INTERVAL_MS, self.sync_now),
-            (UPLOAD_INTERVAL_MS, self.upload_now),
-        ):
+        for interval, job in zip(self._intervals, (self.sync_now, self.upload_now), strict=True):
             timer = QTimer(self)
             timer.timeout.connect(job)
             timer.start(interval)

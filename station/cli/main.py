@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from importlib.metadata import entry_points
+from typing import Any
 
 from station import __version__
 from station.cli import (
@@ -21,6 +23,18 @@ from station.cli import (
 from station.errors import StationError
 
 PLUGIN_GROUP = "checkpoint_station.commands"
+AddParser = Callable[[Any], None]
+BUILTIN_COMMANDS: dict[str, AddParser] = {
+    "verify": verify_command.add_parser,
+    "scan": scan_command.add_parser,
+    "rules": rules_command.add_parser,
+    "trust": trust_command.add_parser,
+    "demo": demo_command.add_parser,
+    "status": status_command.add_parser,
+    "settings": settings_command.add_parser,
+    "log": log_command.add_parser,
+    "doctor": doctor_command.add_parser,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,27 +44,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"station {__version__}")
     parser.add_argument("--data-dir", help="where the station keeps its databases")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    verify_command.add_parser(subparsers)
-    scan_command.add_parser(subparsers)
-    rules_command.add_parser(subparsers)
-    trust_command.add_parser(subparsers)
-    demo_command.add_parser(subparsers)
-    status_command.add_parser(subparsers)
-    settings_command.add_parser(subparsers)
-    log_command.add_parser(subparsers)
-    doctor_command.add_parser(subparsers)
-    _add_plugin_commands(subparsers)
+    plugins = _plugin_commands()
+    for name, add_parser in BUILTIN_COMMANDS.items():
+        if name not in plugins:
+            add_parser(subparsers)
+    for add_parser in plugins.values():
+        add_parser(subparsers)
     return parser
 
 
-def _add_plugin_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Commands other packages register (sync, hub, app) without the core importing them."""
+def _plugin_commands() -> dict[str, AddParser]:
+    """Commands other packages register (sync, hub, app) without the core importing them. A
+    plugin may take over a built-in's name: the full `station demo` (hub, app, upload) replaces
+    the core's terminal demo when the app is installed."""
+    found: dict[str, AddParser] = {}
     for entry in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
         try:
-            add_parser = entry.load()
+            found[entry.name] = entry.load()
         except ImportError:
             continue  # a partial install without that package: the core commands still work
-        add_parser(subparsers)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""`station demo`: a demo hub, every kind of credential, the real app on a virtual camera."""
