@@ -9,13 +9,16 @@ logged when they were not.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from station.entrylog.sealing import SealingKey
 from station.entrylog.sealing_key_file import load_sealing_key, sealing_key_path
 from station.entrylog.storage import StorageFailure
 from station.entrylog.writer import EntryLog, LoggedEntry
+from station.errors import ConfigError, StationError
 from station.model import VerificationResult
 from station.paths import log_db_path
 from station.ports import Clock
@@ -51,7 +54,7 @@ class EntryRecorder:
         self.checkpoint_id = load_settings(base).checkpoint_id
         self._time = TimeGuard(base, clock=clock)
         self._key_stamp = self._sealing_key_stamp()
-        self._log = EntryLog(log_db_path(base), sealing_key=load_sealing_key(base))
+        self._log = EntryLog(log_db_path(base), sealing_key=self._read_sealing_key(None))
 
     def record(self, result: VerificationResult) -> RecordOutcome:
         now = self.clock.now()
@@ -82,14 +85,25 @@ class EntryRecorder:
         judged = result.details.get("clock")
         if isinstance(judged, Mapping) and isinstance(judged.get("purge_allowed"), bool):
             return bool(judged["purge_allowed"])
-        return self._time.assess().purge_allowed
+        try:
+            return self._time.assess().purge_allowed
+        except (OSError, sqlite3.Error, StationError):
+            return False  # the clock's evidence is unreadable (a failing disk): not trusted
 
     def _follow_sealing_key(self) -> None:
         """Pick up a key the sync daemon saved since the last entry (a rotation, or the first)."""
         stamp = self._sealing_key_stamp()
         if stamp != self._key_stamp:
             self._key_stamp = stamp
-            self._log.sealing_key = load_sealing_key(self.base)
+            self._log.sealing_key = self._read_sealing_key(self._log.sealing_key)
+
+    def _read_sealing_key(self, current: SealingKey | None) -> SealingKey | None:
+        """The saved key; a damaged or unreadable file keeps the key in use (or none), so the
+        entry is still logged, and the next sync writes the file again."""
+        try:
+            return load_sealing_key(self.base)
+        except ConfigError:
+            return current
 
     def _sealing_key_stamp(self) -> tuple[int, int] | None:
         try:

@@ -36,3 +36,19 @@ def test_the_verdicts_clock_judgement_is_recorded_as_it_is(tmp_path: Path) -> No
     recorder.close()
     expected = TimeGuard(tmp_path, clock=FixedClock(NOW)).assess().purge_allowed
     assert stored_flags(tmp_path) == [0, 1, int(expected)]
+
+
+def test_a_damaged_sealing_key_file_never_stops_logging(tmp_path: Path) -> None:
+    from station.entrylog.sealing import SealingKey, generate_authority_key
+    from station.entrylog.sealing_key_file import save_sealing_key, sealing_key_path
+
+    sealing_key_path(tmp_path).parent.mkdir(parents=True, exist_ok=True)
+    sealing_key_path(tmp_path).write_text("{not json")
+    recorder = EntryRecorder(tmp_path, FixedClock(NOW))  # starts without a key
+    assert recorder.record(refused_result(NOW)).recorded and not recorder.sealing
+    save_sealing_key(tmp_path, SealingKey(generate_authority_key().public_key()), 1)
+    assert recorder.record(refused_result(NOW)).recorded and recorder.sealing
+    sealing_key_path(tmp_path).write_text('{"version": 2, "key": "damaged"}')
+    assert recorder.record(refused_result(NOW)).recorded and recorder.sealing  # keeps the key
+    recorder.close()
+    assert len(stored_flags(tmp_path)) == 3
