@@ -34,9 +34,12 @@ _CODE = re.compile(r"[A-Z0-9_]{1,48}")
 UNKNOWN_ERROR = "REJECTED"
 
 
-def idempotency_key(uuids: Sequence[str]) -> str:
-    """SHA-256 hex of the batch's entry UUIDs joined by newlines, in order."""
-    return hashlib.sha256("\n".join(uuids).encode("ascii")).hexdigest()
+def idempotency_key(body: bytes) -> str:
+    """SHA-256 hex of the exact body. A retry of the same request replays the hub's stored
+    answer; a batch rebuilt after a restart (same entries, a later `log.next_seq`) is a new
+    request under a new key, and the hub deduplicates its entries by UUID. A key derived from
+    the entries alone would come back with another body and be refused."""
+    return hashlib.sha256(body).hexdigest()
 
 
 def encode(document: Mapping[str, Any]) -> bytes:
@@ -82,7 +85,7 @@ def build_batch(
         "entries": [record.to_wire() for record in records],
     }
     body = encode(document)
-    headers = signed_headers(key, body, idempotency_key(uuids))
+    headers = signed_headers(key, body, idempotency_key(body))
     return Batch(uuids, tuple(record.seq for record in records), body, headers)
 
 

@@ -200,7 +200,7 @@ class Uploader:
         for report in self._outbox.unsent_purge_reports():
             report_id = str(report["id"])
             body = wire.encode(report)
-            headers = wire.signed_headers(self._key, body, wire.idempotency_key([report_id]))
+            headers = wire.signed_headers(self._key, body, wire.idempotency_key(body))
             answer = self._post(wire.PURGE_REPORTS_PATH, body, headers)
             if not isinstance(answer, dict) or answer.get("status") not in wire.ACKNOWLEDGED:
                 raise DataInvalid("the purge report answer has no status")
