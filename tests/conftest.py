@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,3 +52,22 @@ def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     folder = tmp_path_factory.mktemp("station-data")
     monkeypatch.setenv("STATION_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KB tmpfs (grow it with `mount -o remount,size=...`). Mounting needs root
+    (CAP_SYS_ADMIN); elsewhere the test is skipped, and the unprivileged RLIMIT_FSIZE tests in
+    tests/entrylog cover the same paths."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root; the RLIMIT_FSIZE variant covers this path")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
