@@ -9,11 +9,9 @@ a pool thread and hands the result back through a signal.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,14 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from gui.station_status import StatusReader
 from gui.values import SyncReport
 from station.adapters.clock import SystemClock
-from station.cache.database import open_cache
-from station.errors import StationError
-from station.paths import cache_db_path, enrollment_path
-from sync.context import SyncContext
-from sync.enrollment import Enrollment, load_enrollment, save_enrollment
-from sync.errors import SyncError
-from sync.runner import sync_sources
-from sync.upload.daemon import open_uploader
+from station.paths import enrollment_path
 
 STATUS_INTERVAL_MS = 3000
 SYNC_INTERVAL_MS = 15 * 60 * 1000
@@ -137,44 +128,14 @@ class SyncWorker(QObject):
             timer.stop()
 
     def _sync(self) -> SyncReport:
-        try:
-            enrollment = load_enrollment(self._base)
-            cache = open_cache(cache_db_path(self._base))
-        except (SyncError, StationError, sqlite3.Error) as exc:
-            return SyncReport(False, (f"sync: {_why(exc)}",))
-        try:
-            with enrollment.client() as client:
-                ctx = SyncContext(
-                    client,
-                    cache,
-                    enrollment.pinned_keys(),
-                    SystemClock(),
-                    on_new_keys=lambda pems: self._pin(enrollment, pems),
-                    data_dir=self._base,
-                )
-                outcomes = sync_sources(ctx)
-        except (SyncError, sqlite3.Error) as exc:
-            return SyncReport(False, (f"sync: {_why(exc)}",))
-        finally:
-            cache.close()
-        return SyncReport(all(o.ok for o in outcomes), tuple(o.summary() for o in outcomes))
+        from gui.sync_jobs import sync_once  # the HTTP stack loads on this thread, on first use
+
+        return sync_once(self._base)
 
     def _upload(self) -> SyncReport:
-        try:
-            with open_uploader(self._base, alert=lambda line: None) as uploader:
-                result = uploader.drain_once()
-        except (SyncError, StationError, sqlite3.Error) as exc:
-            return SyncReport(False, (f"upload: {_why(exc)}",))
-        return SyncReport(result.ok, (result.summary(),))
+        from gui.sync_jobs import upload_once
 
-    def _pin(self, enrollment: Enrollment, pems: list[str]) -> None:
-        save_enrollment(replace(enrollment, hub_keys_pem=tuple(pems)), self._base)
-
-
-def _why(exc: Exception) -> str:
-    code = getattr(exc, "code", "")
-    message = getattr(exc, "message", "") or type(exc).__name__
-    return f"{code}: {message}" if code else message
+        return upload_once(self._base)
 
 
 class BackgroundCall(QObject):

@@ -15,14 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from station.paths import enrollment_path
 from sync.bundle import key_fingerprint, key_id, load_public_key
 from sync.errors import DataInvalid, NotEnrolled, SignatureRejected
-from sync.http import BackendClient, HttpLimits
+
+if TYPE_CHECKING:
+    from sync.http import BackendClient, HttpLimits
 
 ENROLL_PATH = "station/v1/enroll"
 
@@ -43,6 +45,8 @@ class Enrollment:
         return {key_id(key): key for key in keys}
 
     def client(self, limits: HttpLimits | None = None) -> BackendClient:
+        from sync.http import BackendClient  # requests loads only when the hub is called
+
         return BackendClient(self.hub_url, ca_file=self.ca_file, token=self.token, limits=limits)
 
     def to_json(self) -> dict[str, Any]:
@@ -71,6 +75,8 @@ def enroll(
     `device_key_pem` is the public half of the key this station signs its uploads with, so the
     hub can refuse entries that did not come from this device even if its token leaked.
     """
+    from sync.http import BackendClient
+
     request: dict[str, str] = {"code": code.strip(), "name": name}
     if device_key_pem is not None:
         request["device_key"] = device_key_pem
