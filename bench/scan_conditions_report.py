@@ -1,6 +1,6 @@
 """Report: how often a bare decoder reads the synthetic camera frames, per capture condition.
 
-Why this exists: the station's read strategy is tuned on `station.issuer.camera_scene` frames,
+Why this exists: the station's read strategy is tuned on `station.issuer.camera_scenes` frames,
 so those frames must be about as hard as a real kiosk camera's. This script shows whether they
 are: it builds `--frames` frames per condition from `sample_texts()` (equal counts, so every
 row has the same sample size) and reads each frame's grayscale with two decoders on their own,
@@ -37,13 +37,9 @@ import zxingcpp
 from numpy.typing import NDArray
 
 from station.adapters.qr_pyzbar import read_qr_bytes
-from station.issuer.camera_scene import (
-    CONDITION_SHARES,
-    CONDITIONS,
-    SyntheticFrame,
-    sample_texts,
-    synth_set,
-)
+from station.issuer.camera_scenes.conditions import CONDITION_SHARES, CONDITIONS
+from station.issuer.camera_scenes.frames import SyntheticFrame, synth_set
+from station.issuer.camera_scenes.samples import sample_texts
 
 Gray = NDArray[np.uint8]
 

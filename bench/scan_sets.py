@@ -2,7 +2,7 @@
 
 (a) `dgc_pngs`: the QR PNGs of the vendored EU DCC conformance files; the expected text is the
     file's PREFIX.
-(b) `synthetic`: camera-like 1280x720 frames from `station.issuer.camera_scene`, every condition
+(b) `synthetic`: camera-like 1280x720 frames from `station.issuer.camera_scenes`, every condition
     (perspective, blur, glare, moiré, small code, phone screen, night, ...).
 (c) `real_photos`: the zxing-cpp project's real photos and scans (tests/vectors); the images of
     its false-positive folders come with expected None: reading anything there is a false read.
@@ -20,7 +20,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from station.issuer.camera_scene import CONDITIONS, sample_texts, synth_set
+from station.issuer.camera_scenes.conditions import CONDITIONS
+from station.issuer.camera_scenes.frames import synth_set
+from station.issuer.camera_scenes.samples import sample_texts
 
 VECTORS = Path(__file__).resolve().parent.parent / "tests" / "vectors"
 

@@ -37,7 +37,7 @@ from station.adapters.clock import FixedClock
 from station.clock_trust import record_reference_time
 from station.entrylog.storage import StorageFailure
 from station.entrylog.writer import EntryLog
-from station.issuer.camera_scene import synth_frame
+from station.issuer.camera_scenes.frames import synth_frame
 from station.issuer.vn_qr import cccd_text, make_person
 from station.model import VerificationResult
 from station.paths import log_db_path, trust_db_path

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from station.issuer.camera_scene import write_demo_frames, write_demo_video
+from station.issuer.camera_scenes.demo import write_demo_frames, write_demo_video
 from station.issuer.demo_set import demo_passes, make_authority
 
 STATION = [sys.executable, "-m", "station.cli.main"]

@@ -14,17 +14,15 @@ import pytest
 import zxingcpp
 
 from station.adapters.qr_pyzbar import read_qr_bytes
-from station.issuer.camera_scene import (
-    CONDITION_SHARES,
-    CONDITIONS,
+from station.issuer.camera_scenes.conditions import CONDITION_SHARES, CONDITIONS
+from station.issuer.camera_scenes.demo import write_demo_frames, write_demo_video
+from station.issuer.camera_scenes.frames import (
     SyntheticFrame,
-    sample_texts,
     synth_frame,
     synth_frame_with_truth,
     synth_set,
-    write_demo_frames,
-    write_demo_video,
 )
+from station.issuer.camera_scenes.samples import sample_texts
 from station.verify.dcc_decode import (
     decode_transport,
     decompress,
