@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from station.cache.signers import SignerCache
 from station.cache.sync_state import SyncStateStore
@@ -19,6 +20,7 @@ from station.errors import TrustImportError
 from station.trust.certificate import load_trusted_certificate
 from sync.context import SourceResult, SyncContext, require_not_older
 from sync.errors import DataInvalid
+from sync.http import BackendClient, HttpResponse
 from sync.wire import base64_bytes
 
 SOURCE = "trust-list"
@@ -34,7 +36,7 @@ def sync_trust_list(ctx: SyncContext) -> SourceResult:
     held = state.version if state else None
     bundle = ctx.verified_bundle(ctx.client.get(BUNDLE_PATH).body, SOURCE)
     require_not_older(SOURCE, bundle.version, held)
-    valid = _kid_set(bundle.payload.get("kids"))
+    valid = kid_set(bundle.payload.get("kids"))
     signers = SignerCache(ctx.cache)
     missing = valid - signers.synced_kids()
     token = state.resume_token if state else None
@@ -58,23 +60,37 @@ def _download(
 ) -> tuple[list[bytes], str | None]:
     """Page through the update endpoint until every missing kid is fetched (restarting once)."""
     found: dict[bytes, list[bytes]] = {}
-    token = _page_all(ctx, valid, token, found)
+    token = page_certificates(ctx.client, valid, token, found)
     if missing - found.keys():
-        token = _page_all(ctx, valid, None, found)
+        token = page_certificates(ctx.client, valid, None, found)
     still = missing - found.keys()
     if still:
         raise DataInvalid(f"{len(still)} listed signer certificate(s) were never served")
     return [der for kid in sorted(missing) for der in found[kid]], token
 
 
-def _page_all(
-    ctx: SyncContext, valid: set[bytes], token: str | None, found: dict[bytes, list[bytes]]
+def page_certificates(
+    client: BackendClient,
+    valid: set[bytes],
+    token: str | None,
+    found: dict[bytes, list[bytes]],
+    check: Callable[[HttpResponse], None] | None = None,
 ) -> str | None:
+    """Page through `signercertificateUpdate` after `token` to its end (204), adding each
+    certificate to `found` by kid; returns the last resume token.
+
+    Every answer is first given to `check` (a hub pulling from an upstream verifies each
+    answer's `X-SIGNATURE` there), then its kid is recomputed from the DER and must equal
+    `X-KID` and be in `valid`. A failing answer raises (whatever `check` raises, else
+    `DataInvalid`) before it reaches `found`.
+    """
     for _ in range(MAX_CERTIFICATES):
         headers = {"X-RESUME-TOKEN": token} if token else {}
-        answer = ctx.client.get(UPDATE_PATH, headers=headers, max_bytes=MAX_DSC_BYTES)
+        answer = client.get(UPDATE_PATH, headers=headers, max_bytes=MAX_DSC_BYTES)
         if answer.status == 204:
             return token
+        if check is not None:
+            check(answer)
         der, kid = _checked_certificate(answer.body, answer.header("X-KID"), valid)
         if der not in found.setdefault(kid, []):
             found[kid].append(der)
@@ -106,7 +122,8 @@ def _next_token(value: str | None, previous: str | None) -> str:
     return value
 
 
-def _kid_set(value: object) -> set[bytes]:
+def kid_set(value: object) -> set[bytes]:
+    """A JSON list of standard-base64 8-byte kids as a set; `DataInvalid` otherwise."""
     if not isinstance(value, list):
         raise DataInvalid("the trust list has no kid list")
     return {base64_bytes(item, "a kid in the trust list", length=8) for item in value}

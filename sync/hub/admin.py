@@ -46,14 +46,17 @@ class HubAdmin(HubBase):
             "trust-list", lambda conn, _v: dscs.remove(conn, kid_or_fingerprint, self.now())
         )
 
-    def load_trust_list(self, ders: Sequence[bytes]) -> tuple[int, int]:
-        """Make the trust-list-loaded signers exactly `ders`: (added, removed)."""
+    def load_trust_list(
+        self, ders: Sequence[bytes], origin: str = dscs.TRUST_LIST
+    ) -> tuple[int, int]:
+        """Make the signers of `origin` (a loaded trust list, an upstream pull) exactly `ders`,
+        in one transaction: (added, removed)."""
         certs = [load_trusted_certificate(der) for der in ders]
         counts = (0, 0)
 
         def apply(conn: sqlite3.Connection, _version: int) -> int:
             nonlocal counts
-            counts = dscs.replace_trust_list(conn, certs, self.now())
+            counts = dscs.replace_trust_list(conn, certs, self.now(), origin)
             return sum(counts)
 
         self._change("trust-list", apply)

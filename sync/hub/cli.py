@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from sync.hub import cli_admin, cli_issuers, cli_lists, cli_tracing
+from sync.hub import cli_admin, cli_issuers, cli_lists, cli_tracing, cli_upstream
 from sync.hub.base import HubConfig
 from sync.hub.cli_common import command, open_hub
 from sync.hub.server import HubServer
@@ -30,6 +30,7 @@ def add_parser(subparsers: Any) -> None:
     cli_lists.add_commands(commands, common)
     cli_issuers.add_commands(commands, common)
     cli_tracing.add_commands(commands, common)
+    cli_upstream.add_commands(commands, common)
 
 
 def _add_server_commands(commands: Any, common: argparse.ArgumentParser) -> None:

@@ -92,20 +92,23 @@ def remove(conn: sqlite3.Connection, selector: str, now: datetime) -> int:
 
 
 def replace_trust_list(
-    conn: sqlite3.Connection, certs: Sequence[TrustedCertificate], now: datetime
+    conn: sqlite3.Connection,
+    certs: Sequence[TrustedCertificate],
+    now: datetime,
+    origin: str = TRUST_LIST,
 ) -> tuple[int, int]:
-    """Make the trust-list-loaded rows equal `certs`: (added, removed)."""
+    """Make the rows of one origin (a loaded trust list, an upstream pull) equal `certs`:
+    (added, removed). Rows of other origins, manual ones included, are untouched."""
     wanted = {cert.fingerprint for cert in certs}
     stale = [
         str(row[0])
         for row in conn.execute(
-            "SELECT fingerprint FROM dscs WHERE deleted = 0 AND origin = ?", (TRUST_LIST,)
+            "SELECT fingerprint FROM dscs WHERE deleted = 0 AND origin = ?", (origin,)
         )
         if row[0] not in wanted
     ]
-    for fingerprint in stale:
-        remove(conn, fingerprint, now)
-    return add(conn, certs, TRUST_LIST, now), len(stale)
+    removed = sum(remove(conn, fingerprint, now) for fingerprint in stale)
+    return add(conn, certs, origin, now), removed
 
 
 def current_kids(conn: sqlite3.Connection) -> list[str]:
