@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from station.codec.base45 import encode_base45
-from station.codec.cbor import Tagged, encode_cbor
+from station.codec.cbor import Tagged
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.pki import Signer
 from station.verify.cose_signature import sig_structure
 

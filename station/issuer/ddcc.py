@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from station.codec.cbor import encode_cbor
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.dcc import DccOptions, build_cose, encode_hc1
 from station.issuer.pki import Signer
 

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from station.codec.base45 import decode_base45
-from station.codec.cbor import Tagged, decode_cbor, encode_cbor
+from station.codec.cbor import Tagged, decode_cbor
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.dcc import encode_hc1, issue_dcc, vaccination_payload
 from station.issuer.ddcc import core_data_set, issue_ddcc
 from station.issuer.demo_set import DemoAuthority, demo_passes, make_authority

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from station.codec.cbor import bstr_head, encode_cbor
+from station.codec.cbor_encode import bstr_head, encode_cbor
 from station.errors import Reject
 from station.reasons import Reason
 from station.trust.certificate import TrustedCertificate

@@ -116,12 +116,22 @@ class CwtClaims:
 
 def parse_cwt(payload: bytes) -> CwtClaims:
     """Stage `cbor`: CWT claims map with integer `iat`/`exp` and the hcert -260/1 object."""
+    return read_cwt(decode_claims(payload))
+
+
+def decode_claims(payload: bytes) -> dict[Any, Any]:
+    """The CWT claims map, decoded once so that every family's claims reader can share it."""
     try:
         claims = decode_cbor(payload)
     except Reject as exc:
         raise Reject(_structure_reason(exc, Reason.CWT_MALFORMED), exc.detail) from None
     if not isinstance(claims, dict):
         raise Reject(Reason.CWT_MALFORMED, "claims are not a map")
+    return claims
+
+
+def read_cwt(claims: Mapping[Any, Any]) -> CwtClaims:
+    """The EU reading of a decoded claims map: `iss`, `iat`, `exp` and the hcert -260/1 object."""
     issuer = claims.get(CLAIM_ISS)
     if issuer is not None and not isinstance(issuer, str):
         raise Reject(Reason.CWT_CLAIM_INVALID, "issuer is not text")

@@ -27,7 +27,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from station.codec.cbor import decode_cbor
 from station.errors import Reject
 from station.reasons import Reason
 from station.verify import dcc_decode
@@ -60,57 +59,49 @@ def is_ddcc(claims: CwtClaims) -> bool:
 
 
 def parse_hcert_claims(payload: bytes) -> CwtClaims:
-    """Stage `cbor` of the HC1 pipeline: the EU reader, then the WHO sub-claims if it finds no
-    EU sub-claim.  EU passes are decoded once, exactly as before; only a payload without an EU
-    sub-claim is read a second time, and if it has no WHO sub-claim either the EU refusal stands.
+    """Stage `cbor` of the HC1 pipeline: the claims are decoded once and read by the WHO reader
+    when -260 holds a WHO sub-claim but no EU one, by the EU reader otherwise.
+
+    Both readers check `iss`, `iat` and `exp` before anything inside -260 but the presence of
+    their sub-claim, so this gives the verdict of "the EU reader, then the WHO reader if the EU
+    one finds no EU sub-claim" without reading twice; a payload with neither sub-claim keeps
+    the EU refusal.
     """
-    try:
-        return dcc_decode.parse_cwt(payload)
-    except Reject as refusal:
-        if refusal.reason is not Reason.PAYLOAD_MISSING:
-            raise
-        try:
-            return parse_ddcc_cwt(payload)
-        except Reject as exc:
-            if exc.reason is Reason.PAYLOAD_MISSING:
-                raise refusal from None
-            raise
+    claims = dcc_decode.decode_claims(payload)
+    hcert = claims.get(CLAIM_HCERT)
+    if isinstance(hcert, dict) and EU_SUBCLAIM not in hcert:
+        if any(key in hcert for key in WHO_SUBCLAIMS):
+            return read_ddcc_claims(claims)
+    return dcc_decode.read_cwt(claims)
 
 
 def parse_ddcc_cwt(payload: bytes) -> WhoCwtClaims:
-    """Stage `cbor` for a DDCC pass: the claims map, exactly one WHO sub-claim, `iat`/`exp`.
+    """Stage `cbor` for a DDCC pass: the claims map, exactly one WHO sub-claim, `iat`/`exp`."""
+    return read_ddcc_claims(dcc_decode.decode_claims(payload))
 
-    The sub-claim is looked for first: PAYLOAD_MISSING then means "not a DDCC pass at all",
-    which lets the caller keep the EU verdict for a payload that is neither.
+
+def read_ddcc_claims(claims: Mapping[Any, Any]) -> WhoCwtClaims:
+    """The WHO reading of a decoded claims map: `iss`, `iat`, `exp` and one WHO sub-claim.
+
+    The sub-claim is looked for first: PAYLOAD_MISSING then means "not a DDCC pass at all".
+    The claims are checked next, as the EU reader checks them, and only then whether the pass
+    is ambiguous, so every fault the EU reader would report first is reported first here too.
     """
-    try:
-        claims = decode_cbor(payload)
-    except Reject as exc:
-        raise Reject(_structure_reason(exc), exc.detail) from None
-    if not isinstance(claims, dict):
-        raise Reject(Reason.CWT_MALFORMED, "claims are not a map")
     hcert = claims.get(CLAIM_HCERT)
     if not isinstance(hcert, dict):
         raise Reject(Reason.PAYLOAD_MISSING, "no health certificate claim")
     present = [key for key in WHO_SUBCLAIMS if key in hcert]
     if not present:
         raise Reject(Reason.PAYLOAD_MISSING, "no WHO vaccination status claim")
-    if len(present) > 1:
-        raise Reject(Reason.CWT_MALFORMED, "more than one WHO vaccination status claim")
     issuer = claims.get(CLAIM_ISS)
     if issuer is not None and not isinstance(issuer, str):
         raise Reject(Reason.CWT_CLAIM_INVALID, "issuer is not text")
     # The EU decoder's NumericDate rules, so both families bound iat/exp identically.
     issued_at = dcc_decode._numeric_date(claims, dcc_decode.CLAIM_IAT, "issued-at")
     expires = dcc_decode._numeric_date(claims, dcc_decode.CLAIM_EXP, "expiry")
+    if len(present) > 1:
+        raise Reject(Reason.CWT_MALFORMED, "more than one WHO vaccination status claim")
     certificate = dcc_decode.to_json_value(hcert[present[0]])
     if not isinstance(certificate, dict):
         raise Reject(Reason.CWT_MALFORMED, "health certificate is not an object")
     return WhoCwtClaims(issuer, issued_at, expires, certificate, present[0])
-
-
-def _structure_reason(exc: Reject) -> Reason:
-    """Keep duplicate-key and trailing-data reasons; fold other CBOR faults into CWT_MALFORMED."""
-    if exc.reason in (Reason.CBOR_DUPLICATE_KEY, Reason.TRAILING_DATA):
-        return exc.reason
-    return Reason.CWT_MALFORMED

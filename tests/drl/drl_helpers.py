@@ -15,7 +15,8 @@ from typing import Any
 from station.adapters.clock import SystemClock
 from station.cache.database import open_cache
 from station.cache.drl import DrlCache
-from station.codec.cbor import Tagged, encode_cbor
+from station.codec.cbor import Tagged
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.dcc import encode_hc1, issue_dcc, vaccination_payload
 from station.issuer.pki import Signer
 from station.verify import dcc_decode

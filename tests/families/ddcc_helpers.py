@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from station.codec.base45 import decode_base45
-from station.codec.cbor import Tagged, decode_cbor, encode_cbor
+from station.codec.cbor import Tagged, decode_cbor
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.dcc import encode_hc1
 from station.verify import dcc_decode
 from station.verify.ddcc import revocation_hashes

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from station.codec.cbor import encode_cbor
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.nzcp import (
     NzcpIssuer,
     NzcpOptions,

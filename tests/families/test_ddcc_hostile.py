@@ -14,7 +14,8 @@ import pytest
 from ddcc_helpers import with_payload
 
 from station.codec.base45 import encode_base45
-from station.codec.cbor import Tagged, encode_cbor
+from station.codec.cbor import Tagged
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.dcc import DccOptions
 from station.issuer.ddcc import core_data_set, ddcc_cwt
 from station.reasons import Reason, Status

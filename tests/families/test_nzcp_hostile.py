@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nzcp_helpers import issue_claims, issue_valid, valid_claims
 
-from station.codec.cbor import Tagged, decode_cbor, encode_cbor
+from station.codec.cbor import Tagged, decode_cbor
+from station.codec.cbor_encode import encode_cbor
 from station.config import VerifierConfig
 from station.errors import Reject
 from station.issuer.nzcp import NzcpOptions, encode_nzcp, sign_nzcp

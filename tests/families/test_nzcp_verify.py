@@ -17,7 +17,8 @@ from station.adapters.clock import FixedClock
 from station.cache.database import CacheDatabase, open_cache
 from station.cache.issuer_keys import IssuerKeyCache
 from station.cache.trust_view import CachedTrust
-from station.codec.cbor import Tagged, decode_cbor, encode_cbor
+from station.codec.cbor import Tagged, decode_cbor
+from station.codec.cbor_encode import encode_cbor
 from station.config import VerifierConfig
 from station.issuer.nzcp import NzcpOptions, encode_nzcp, issue_nzcp, new_issuer, public_covid_pass
 from station.model import VerificationResult

@@ -15,7 +15,8 @@ from station.cache.database import open_cache
 from station.cache.status_list import StatusFlags, StatusListCache
 from station.cache.sync_state import SyncStateStore
 from station.cache.trust_view import CachedTrust
-from station.codec.cbor import Tagged, encode_cbor
+from station.codec.cbor import Tagged
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.dcc import encode_hc1, issue_dcc, vaccination_payload
 from station.issuer.pki import make_signer
 from station.reasons import Reason, Status

@@ -22,7 +22,8 @@ import pytest
 
 from station.adapters.clock import FixedClock
 from station.codec.base45 import encode_base45
-from station.codec.cbor import Tagged, decode_cbor, encode_cbor
+from station.codec.cbor import Tagged, decode_cbor
+from station.codec.cbor_encode import encode_cbor
 from station.codec.inflate import inflate_raw, inflate_zlib
 from station.errors import Reject
 from station.issuer.dcc import (

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from station.adapters.clock import FixedClock
 from station.codec.base45 import ALPHABET, decode_base45, encode_base45
-from station.codec.cbor import decode_cbor, encode_cbor
+from station.codec.cbor import decode_cbor
+from station.codec.cbor_encode import encode_cbor
 from station.errors import Reject
 from station.issuer.dcc import DccOptions, build_cose, encode_hc1, vaccination_payload
 from station.reasons import Reason, Status

@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from station.adapters.clock import FixedClock
-from station.codec.cbor import Tagged, encode_cbor
+from station.codec.cbor import Tagged
+from station.codec.cbor_encode import encode_cbor
 from station.issuer.dcc import (
     DccOptions,
     build_cwt,
