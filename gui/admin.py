@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.admin_pages import AdminPanel
 from gui.background import BackgroundCall
@@ -18,6 +25,8 @@ from gui.texts import QT_TRANSLATE_NOOP, Text
 from gui.widgets import TextLabel, TouchButton, pixel_font
 
 IDLE_LOCK_S = 120
+#: What counts as someone using the unlocked panel.
+ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin)
 ASK_PIN = QT_TRANSLATE_NOOP("Admin", "Admin PIN")
 CHECKING = QT_TRANSLATE_NOOP("Admin", "Checking…")
 WRONG = QT_TRANSLATE_NOOP("Admin", "Wrong PIN. Attempts left before lockout: {left}")
@@ -110,7 +119,6 @@ class AdminScreen(QStackedWidget):
         self.pin_screen.pin_entered.connect(self._check)
         self.pin_screen.cancelled.connect(self.lock)
         panel.closed.connect(self.lock)
-        panel.installEventFilter(self)
 
     @property
     def unlocked(self) -> bool:
@@ -128,7 +136,13 @@ class AdminScreen(QStackedWidget):
         else:
             self.pin_screen.say(None)
 
+    @property
+    def idle_left_ms(self) -> int:
+        """Milliseconds until the unlocked panel locks by itself (-1 when it is locked)."""
+        return self._idle.remainingTime() if self._idle.isActive() else -1
+
     def lock(self) -> None:
+        self._watch_activity(False)
         self._idle.stop()
         self._lock_tick.stop()
         self.setCurrentWidget(self.pin_screen)
@@ -136,13 +150,24 @@ class AdminScreen(QStackedWidget):
         self.closed.emit()
 
     def shutdown(self) -> None:
+        self._watch_activity(False)
         self._calls.shutdown()
         self.panel.shutdown()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress) and self.unlocked:
+        if event.type() in ACTIVITY and self.unlocked:
             self._idle.start()
         return False
+
+    def _watch_activity(self, watching: bool) -> None:
+        """While unlocked, every tap or key anywhere in the app (a field, a button, the
+        on-screen keyboard) counts as use; the panel's own events alone would miss them."""
+        app = QApplication.instance()
+        if app is None:
+            return
+        app.removeEventFilter(self)
+        if watching:
+            app.installEventFilter(self)
 
     def _check(self, pin: str) -> None:
         if self._checking or not self.pins.is_set():
@@ -163,6 +188,7 @@ class AdminScreen(QStackedWidget):
             self.setCurrentWidget(self.panel)
             self.panel.refresh()
             self._idle.start()
+            self._watch_activity(True)
             return
         if isinstance(answer, PinCheck) and answer.locked_for_s > 0:
             self._show_lock()

@@ -1,7 +1,8 @@
 """The admin panel: station identity, synced data with "sync now", the upload queue and the
 self-test here; rule profile, camera, retention, kiosk options and the PIN in
 `gui.admin_settings`. The app reacts to the panel's signals (sync, camera restart, verifier
-reload)."""
+reload). On the kiosk the checkpoint id and the new PIN are typed on on-screen keyboards
+(`gui.onscreen_input`); `kiosk=None` follows the window the panel is shown in."""
 
 from __future__ import annotations
 
@@ -19,15 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.admin_settings import SettingsPages, form_page
+from gui.admin_settings import NEW_PIN, SettingsPages, form_page
 from gui.i18n import tr
-from gui.pin import PinStore
+from gui.onscreen_input import OnScreenInput
+from gui.pin import MAX_DIGITS, PinStore
 from gui.self_test import TestLine
 from gui.status_presenter import present_source
 from gui.texts import QT_TRANSLATE_NOOP, Text
 from gui.values import StationStatus, SyncReport
 from gui.widgets import TextLabel, TouchButton
 from station.errors import ConfigError
+from station.settings import MAX_CHECKPOINT_CHARS
+
+CHECKPOINT = QT_TRANSLATE_NOOP("Admin", "Checkpoint (door or lane)")
 
 
 class AdminPanel(QWidget):
@@ -40,7 +45,13 @@ class AdminPanel(QWidget):
     self_test_requested = Signal()
 
     def __init__(
-        self, base: Path, pins: PinStore, camera_source: str, parent: QWidget | None = None
+        self,
+        base: Path,
+        pins: PinStore,
+        camera_source: str,
+        parent: QWidget | None = None,
+        *,
+        kiosk: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.base, self.pins = base, pins
@@ -65,6 +76,9 @@ class AdminPanel(QWidget):
         self.settings.settings_saved.connect(self.settings_saved)
         self.settings.options_saved.connect(self.options_saved)
         self._test_page()
+        self.touch_input = OnScreenInput(self, kiosk=kiosk)
+        self.touch_input.attach_text(self.checkpoint, CHECKPOINT, limit=MAX_CHECKPOINT_CHARS)
+        self.touch_input.attach_digits(self.settings.new_pin, NEW_PIN, limit=MAX_DIGITS)
 
     def _add_page(self, page: QWidget, title: Text) -> None:
         self._pages.append((page, title))
@@ -85,9 +99,8 @@ class AdminPanel(QWidget):
         page, form = form_page()
         self.checkpoint = QLineEdit(page)
         self.checkpoint.setObjectName("checkpoint-id")
-        form.addRow(
-            TextLabel(QT_TRANSLATE_NOOP("Admin", "Checkpoint (door or lane)")), self.checkpoint
-        )
+        self.checkpoint.setMaxLength(MAX_CHECKPOINT_CHARS)
+        form.addRow(TextLabel(CHECKPOINT), self.checkpoint)
         self.enrollment = TextLabel(None, page)
         form.addRow(TextLabel(QT_TRANSLATE_NOOP("Admin", "Enrollment")), self.enrollment)
         form.addRow(
@@ -138,6 +151,7 @@ class AdminPanel(QWidget):
     def refresh(self) -> None:
         """Load the saved settings into the pages (each time the panel opens)."""
         self.message.set_label(None)
+        self.touch_input.close()
         self.checkpoint.setText(self.settings.current().checkpoint_id)
         self.settings.refresh()
 

@@ -36,6 +36,7 @@ from station.settings import (
 )
 
 SAVED = QT_TRANSLATE_NOOP("Admin", "Saved.")
+NEW_PIN = QT_TRANSLATE_NOOP("Admin", "New PIN (4 to 12 digits)")
 CAMERAS = ("camera:0", "camera:1", "picamera")
 
 
@@ -148,7 +149,7 @@ class SettingsPages(QObject):
         self.new_pin = QLineEdit(page)
         self.new_pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_pin.setObjectName("new-pin")
-        form.addRow(TextLabel(QT_TRANSLATE_NOOP("Admin", "New PIN (4 to 12 digits)")), self.new_pin)
+        form.addRow(TextLabel(NEW_PIN), self.new_pin)
         change = TouchButton(QT_TRANSLATE_NOOP("Admin", "Change PIN"), page, name="change-pin")
         change.clicked.connect(self._change_pin)
         form.addRow(change)
