@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gui.reason_texts import reason_text
-from gui.texts import QT_TRANSLATE_NOOP, Text
+from gui.texts import QT_TRANSLATE_NOOP, Localized, Text
 from gui.values import Decision
 from station.reasons import Reason, Status
 
@@ -86,6 +86,8 @@ FAILURE_TEXTS: dict[str, Text] = {
 NOT_RECORDED = QT_TRANSLATE_NOOP("Verdict", "Cannot record entry: call supervisor")
 DATA_STALE_NOTE = QT_TRANSLATE_NOOP("Verdict", "The station's data is out of date.")
 MANUAL_NOTE = QT_TRANSLATE_NOOP("Verdict", "ID number entered by hand.")
+#: A rules verdict's reason followed by the failing rule's own description.
+RULE_REASON = QT_TRANSLATE_NOOP("Verdict", "{reason} Rule: {description}")
 DIRECTIONS: dict[str, Text] = {
     "in": QT_TRANSLATE_NOOP("Direction", "Entry"),
     "out": QT_TRANSLATE_NOOP("Direction", "Exit"),
@@ -148,7 +150,27 @@ def _reason(decision: Decision, outcome: Outcome) -> Text:
         return FAILURE_TEXTS.get(decision.failure, FAILURE_TEXTS["VERIFIER_FAILED"])
     if outcome is Outcome.VALID:
         return VALID_TEXT
-    return reason_text(decision.result.reason)
+    reason = reason_text(decision.result.reason)
+    description = first_rule_description(decision.result.details)
+    if description is None:
+        return reason
+    return RULE_REASON.with_args(reason=reason, description=description)
+
+
+def first_rule_description(details: object) -> Localized | None:
+    """The description, in every language its rule gives, of the first failed rule (else the
+    first that could not be checked): what the guard tells the person, in the guard's language."""
+    rules = details.get("rules") if isinstance(details, Mapping) else None
+    results = rules.get("rules") if isinstance(rules, Mapping) else None
+    if not isinstance(results, list):
+        return None
+    for wanted in ("FAIL", "OPEN"):
+        for item in results:
+            if isinstance(item, Mapping) and item.get("result") == wanted:
+                texts = item.get("descriptions")
+                if isinstance(texts, Mapping) and texts:
+                    return Localized(tuple((str(k), str(v)) for k, v in texts.items()))
+    return None
 
 
 def _notes(decision: Decision, manual: bool) -> tuple[Text, ...]:

@@ -26,7 +26,30 @@ class Text:
 
     def english(self) -> str:
         """The untranslated text, filled in (for tests and when no translator is installed)."""
-        return fill(self.source, self)
+        return fill(self.source, self.picked("en"))
+
+    def picked(self, language: str) -> Text:
+        """The same text with each `Localized` value replaced by its text in `language`."""
+        if not any(isinstance(value, Localized) for _name, value in self.args):
+            return self
+        args = tuple(
+            (name, value.pick(language) if isinstance(value, Localized) else value)
+            for name, value in self.args
+        )
+        return Text(self.context, self.source, args)
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A text that comes with the data in several languages (a business rule's description,
+    written by whoever wrote the rule), not from the app's translation files."""
+
+    by_language: tuple[tuple[str, str], ...]
+
+    def pick(self, language: str) -> str:
+        """The text in `language`, else English, else the first one given."""
+        found = dict(self.by_language)
+        return found.get(language) or found.get("en") or next(iter(found.values()), "")
 
 
 def fill(translated: str, text: Text) -> str:
@@ -44,3 +67,8 @@ def fill(translated: str, text: Text) -> str:
 def QT_TRANSLATE_NOOP(context: str, source: str) -> Text:
     """Mark `source` for translation in `context` (found by lupdate by this name)."""
     return Text(context, source)
+
+
+#: The code of the language the installed translation is in: the Vietnamese file translates
+#: this "en" as "vi". How `Localized` values follow the language switch without a lookup table.
+LANGUAGE_CODE = QT_TRANSLATE_NOOP("Language", "en")

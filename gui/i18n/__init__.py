@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from gui.texts import Text, fill
+from gui.texts import LANGUAGE_CODE, Text, fill
 
 I18N_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("vi", "en")
@@ -27,10 +27,16 @@ def tr(text: Text) -> str:
     translated = QCoreApplication.translate(text.context, text.source)
     if not text.args:
         return translated
+    text = text.picked(current_language())
     args = tuple(
         (name, tr(value) if isinstance(value, Text) else value) for name, value in text.args
     )
     return fill(translated, Text(text.context, text.source, args))
+
+
+def current_language() -> str:
+    """The installed translation's language code ("en" when none is installed)."""
+    return QCoreApplication.translate(LANGUAGE_CODE.context, LANGUAGE_CODE.source)
 
 
 class Translations:

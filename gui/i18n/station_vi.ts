@@ -269,6 +269,29 @@
     </message>
 </context>
 <context>
+    <name>Keyboard</name>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Xóa hết</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Dấu cách</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>Chữ hoa</translation>
+    </message>
+    <message>
+        <source>Caps lock</source>
+        <translation>Khóa chữ hoa</translation>
+    </message>
+</context>
+<context>
     <name>Keypad</name>
     <message>
         <source>Delete</source>
@@ -297,6 +320,14 @@
     <message>
         <source>That is not a valid date of birth.</source>
         <translation>Ngày sinh không hợp lệ.</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>en</source>
+        <extracomment>The code of the language the installed translation is in: the Vietnamese file translates this &quot;en&quot; as &quot;vi&quot;. How `Localized` values follow the language switch without a lookup table.</extracomment>
+        <translation>vi</translation>
     </message>
 </context>
 <context>
@@ -939,6 +970,11 @@
     <message>
         <source>Back to scanning in {seconds} s: tap to continue</source>
         <translation>Quay lại quét sau {seconds} giây: chạm để tiếp tục</translation>
+    </message>
+    <message>
+        <source>{reason} Rule: {description}</source>
+        <extracomment>A rules verdict&apos;s reason followed by the failing rule&apos;s own description.</extracomment>
+        <translation>{reason} Quy tắc: {description}</translation>
     </message>
 </context>
 </TS>
