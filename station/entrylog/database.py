@@ -110,14 +110,14 @@ def _open_checked(path: Path) -> LogConnection:
         pass
     except sqlite3.Error as exc:
         if not is_corruption(exc):
-            raise failure_from_sqlite(exc) from exc
+            raise failure_from_sqlite(exc, path) from exc
     quarantined = quarantine(path)
     try:
         conn = _open_once(path)
     except _Damaged as exc:
         raise StorageFailure(STORAGE_CORRUPT, "a fresh log fails its check") from exc
     except sqlite3.Error as exc:
-        raise failure_from_sqlite(exc) from exc
+        raise failure_from_sqlite(exc, path) from exc
     conn.quarantined = quarantined
     return conn
 

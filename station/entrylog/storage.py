@@ -12,11 +12,15 @@ Messages carry SQLite's own text and the code, never a row's content.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
+from pathlib import Path
 
 from station.errors import StationError
 
 STORAGE_OK = "OK"
+#: Less free space than this on the log's filesystem turns an I/O error into "disk full".
+NO_ROOM_BYTES = 64 * 1024
 STORAGE_FULL = "STORAGE_FULL"
 STORAGE_IO = "STORAGE_IO"
 STORAGE_READONLY = "STORAGE_READONLY"
@@ -71,15 +75,28 @@ def is_corruption(exc: sqlite3.Error) -> bool:
     return storage_code(exc) == STORAGE_CORRUPT
 
 
-def failure_from_sqlite(exc: sqlite3.Error) -> StorageFailure:
+def failure_from_sqlite(exc: sqlite3.Error, path: Path | None = None) -> StorageFailure:
     """A StorageFailure for any operational SQLite error; unknown ones count as I/O trouble.
 
     A write that fails for a reason SQLite does not classify (a lock held past the busy
-    timeout, say) still means the entry was not recorded, which the guard must be told.
+    timeout, say) still means the entry was not recorded, which the guard must be told. An I/O
+    error on a filesystem with no room left is a full disk: SQLite reports the same ENOSPC as
+    `SQLITE_FULL` or as an `SQLITE_IOERR_*` depending on which file the write was for (the
+    database, its journal, or the shared-memory index), and the supervisor's fix differs.
     """
     code = storage_code(exc) or STORAGE_IO
+    if code == STORAGE_IO and path is not None and _no_room(path):
+        code = STORAGE_FULL
     name = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
     return StorageFailure(code, str(name))
+
+
+def _no_room(path: Path) -> bool:
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < NO_ROOM_BYTES
 
 
 def failure_from_os(exc: OSError) -> StorageFailure:

@@ -99,7 +99,7 @@ class EntryLog:
         except sqlite3.Error as exc:
             if isinstance(exc, _PROGRAMMING_ERRORS) and storage_code(exc) is None:
                 raise
-            failure = failure_from_sqlite(exc)
+            failure = failure_from_sqlite(exc, self.path)
             self._fail(failure.code)
             raise failure from exc
         self._state = STORAGE_OK

@@ -122,3 +122,15 @@ def test_unclassified_write_errors_still_count_as_storage_failures():
     assert isinstance(failure, StorageFailure) and failure.code == "STORAGE_IO"
     assert storage_code(_error(None, sqlite3.DatabaseError)) is None
     assert storage_code(sqlite3.DatabaseError("file is not a database")) == "STORAGE_CORRUPT"
+
+
+def test_an_io_error_on_a_filesystem_without_room_is_a_full_disk(small_disk, tmp_path):
+    with (small_disk / "filler").open("wb", buffering=0) as stream:
+        try:
+            while True:
+                stream.write(b"\0" * 4096)
+        except OSError:
+            pass
+    full = failure_from_sqlite(_error("SQLITE_IOERR_SHMSIZE"), small_disk / "log.sqlite")
+    roomy = failure_from_sqlite(_error("SQLITE_IOERR_SHMSIZE"), tmp_path / "log.sqlite")
+    assert (full.code, roomy.code) == ("STORAGE_FULL", "STORAGE_IO")
