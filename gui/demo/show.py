@@ -65,7 +65,7 @@ def run_app(base: Path, images: Path, tracker: DemoTracker, screen: DemoScreen) 
     """Run the app on the images until the window closes (headless: one pass); exit status."""
     if screen.headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        qInstallMessageHandler(_quiet_offscreen)
+        qInstallMessageHandler(_quiet_offscreen)  # removed again below, before Python ends
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("checkpoint-station")
@@ -85,6 +85,8 @@ def run_app(base: Path, images: Path, tracker: DemoTracker, screen: DemoScreen) 
         return int(app.exec())
     finally:
         station.shutdown()
+        if screen.headless:
+            qInstallMessageHandler(None)
 
 
 def _config(base: Path, images: Path, screen: DemoScreen) -> AppConfig:

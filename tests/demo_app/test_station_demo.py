@@ -84,3 +84,9 @@ def test_the_terminal_demo_still_runs_with_text():
     done = subprocess.run([*STATION, "demo", "--text"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Demo finished: 0 unexpected verdicts." in done.stdout
+
+
+def test_the_demo_prints_no_platform_noise(demo_run):
+    done, _folder = demo_run
+    assert "propagateSizeHints" not in done.stdout + done.stderr
+    assert "leaked" not in done.stderr
