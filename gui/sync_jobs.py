@@ -8,43 +8,23 @@ starting: the screen is up before any of it loads.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 
 from gui.values import SyncReport
-from station.adapters.clock import SystemClock
-from station.cache.database import open_cache
 from station.errors import StationError
-from station.paths import cache_db_path
-from sync.context import SyncContext
-from sync.enrollment import Enrollment, load_enrollment, save_enrollment
 from sync.errors import SyncError
 from sync.runner import sync_sources
+from sync.station_session import station_sync
 from sync.upload.daemon import open_uploader
 
 
 def sync_once(base: Path) -> SyncReport:
     """Every source from the hub once; a line per source."""
     try:
-        enrollment = load_enrollment(base)
-        cache = open_cache(cache_db_path(base))
+        with station_sync(base) as ctx:
+            outcomes = sync_sources(ctx)
     except (SyncError, StationError, sqlite3.Error) as exc:
         return SyncReport(False, (f"sync: {_why(exc)}",))
-    try:
-        with enrollment.client() as client:
-            ctx = SyncContext(
-                client,
-                cache,
-                enrollment.pinned_keys(),
-                SystemClock(),
-                on_new_keys=lambda pems: _pin(base, enrollment, pems),
-                data_dir=base,
-            )
-            outcomes = sync_sources(ctx)
-    except (SyncError, sqlite3.Error) as exc:
-        return SyncReport(False, (f"sync: {_why(exc)}",))
-    finally:
-        cache.close()
     return SyncReport(all(o.ok for o in outcomes), tuple(o.summary() for o in outcomes))
 
 
@@ -56,10 +36,6 @@ def upload_once(base: Path) -> SyncReport:
     except (SyncError, StationError, sqlite3.Error) as exc:
         return SyncReport(False, (f"upload: {_why(exc)}",))
     return SyncReport(result.ok, (result.summary(),))
-
-
-def _pin(base: Path, enrollment: Enrollment, pems: list[str]) -> None:
-    save_enrollment(replace(enrollment, hub_keys_pem=tuple(pems)), base)
 
 
 def _why(exc: Exception) -> str:

@@ -7,11 +7,11 @@ They live in `sync/` because they speak HTTP; the `station` command finds them t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import signal
 import sys
 import threading
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,12 +23,13 @@ from station.adapters.sd_notify import ServiceHeartbeat
 from station.cache.database import open_cache
 from station.paths import cache_db_path, data_dir
 from sync.context import SourceResult, SyncContext
-from sync.enrollment import Enrollment, enroll, load_enrollment, save_enrollment
+from sync.enrollment import enroll, save_enrollment
 from sync.errors import SyncError
 from sync.runner import SOURCES, SourceOutcome, sync_sources
 from sync.scheduler import Schedule, run_daemon
 from sync.sealing_key import SOURCE as SEALING_KEY
 from sync.sealing_key import sync_sealing_key
+from sync.station_session import station_sync
 from sync.upload.signing import create_device_key, device_key_path, load_device_key, public_key_pem
 
 HUB_CA_FILE = "hub-ca.pem"
@@ -125,37 +126,24 @@ def _keep_ca(source: str, base: Path) -> str:
 
 def run_sync(args: argparse.Namespace) -> int:
     base = data_dir(args.data_dir)
-    try:
-        enrollment = load_enrollment(base)
-    except SyncError as exc:
-        print(f"station: {exc.message}", file=sys.stderr)
-        return 2
-    cache = open_cache(cache_db_path(base))
-    try:
-        with enrollment.client() as client:
-            ctx = SyncContext(
-                client,
-                cache,
-                enrollment.pinned_keys(),
-                SystemClock(),
-                on_new_keys=lambda pems: _pin_new_keys(enrollment, pems, base),
-                data_dir=base,
-            )
-            if args.daemon:
-                return _daemon(ctx, args)
-            outcomes = sync_sources(ctx, args.source)
-            _print(outcomes)
-            sealing = _refresh_sealing_key(ctx, base) if args.source is None else None
-            if sealing is not None:
-                _print_sealing_key(sealing)
-            failed = isinstance(sealing, SyncError) or not all(o.ok for o in outcomes)
-            return 1 if failed else 0
-    finally:
-        cache.close()
+    with contextlib.ExitStack() as stack:
+        try:
+            ctx = stack.enter_context(station_sync(base, on_rotation=_say_rotated))
+        except SyncError as exc:
+            print(f"station: {exc.message}", file=sys.stderr)
+            return 2
+        if args.daemon:
+            return _daemon(ctx, args)
+        outcomes = sync_sources(ctx, args.source)
+        _print(outcomes)
+        sealing = _refresh_sealing_key(ctx, base) if args.source is None else None
+        if sealing is not None:
+            _print_sealing_key(sealing)
+        failed = isinstance(sealing, SyncError) or not all(o.ok for o in outcomes)
+        return 1 if failed else 0
 
 
-def _pin_new_keys(enrollment: Enrollment, pems: list[str], base: Path) -> None:
-    save_enrollment(replace(enrollment, hub_keys_pem=tuple(pems)), base)
+def _say_rotated() -> None:
     print("station: the hub rotated its signing key; the new key is pinned", flush=True)
 
 

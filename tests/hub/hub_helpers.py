@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -52,3 +55,24 @@ def enroll(url: str, hub: Hub, name: str = "gate-1") -> HubClient:
         answer = session.post(f"{url}/station/v1/enroll", json={"code": code}, timeout=10)
     assert answer.status_code == 201, answer.text
     return HubClient(url, answer.json())
+
+
+#: `station hub ... --db FILE` in this process: (exit code, stdout, stderr).
+HubCommand = Callable[..., tuple[int, str, str]]
+
+
+def hub_command(db: Path, capsys: Any) -> HubCommand:
+    """Run `station hub` subcommands on the hub file `db`, capturing what they print."""
+    from sync.hub.cli import add_parser
+
+    parser = argparse.ArgumentParser(prog="station")
+    parser.add_argument("--data-dir")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        args = parser.parse_args(["hub", *argv, "--db", str(db)])
+        code = args.handler(args)
+        out, err = capsys.readouterr()
+        return int(code), out, err
+
+    return run

@@ -6,7 +6,6 @@ The `hub`, `server` and `client` fixtures are the upstream; the hub under test i
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -18,12 +17,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from hub_helpers import HubClient
+from hub_helpers import HubClient, hub_command
 
 from station.issuer.pki import Signer
 from station.trust.certificate import load_trusted_certificate
 from sync.hub import Hub, HubServer
-from sync.hub.cli import add_parser
 from sync.hub.dscs import MANUAL, kid_text
 from sync.hub.upstream_dgca import UPSTREAM
 
@@ -40,17 +38,7 @@ def downstream(tmp_path: Path) -> Path:
 @pytest.fixture()
 def station(downstream: Path, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run `station hub ... --db DOWNSTREAM`: returns (exit code, stdout, stderr)."""
-    parser = argparse.ArgumentParser(prog="station")
-    parser.add_argument("--data-dir")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        args = parser.parse_args(["hub", *argv, "--db", str(downstream)])
-        code = args.handler(args)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return hub_command(downstream, capsys)
 
 
 @pytest.fixture()

@@ -3,7 +3,6 @@ a real HTTP server on 127.0.0.1, checks them, and publishes them in its issuer-k
 
 from __future__ import annotations
 
-import argparse
 import json
 import socket
 import threading
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hub_helpers import hub_command
 
 from station.adapters.clock import FixedClock, SystemClock
 from station.cache.database import open_cache
@@ -24,7 +24,6 @@ from station.verify.verifier import Verifier
 from sync.context import SyncContext
 from sync.enrollment import enroll
 from sync.hub import Hub, HubServer
-from sync.hub.cli import add_parser
 from sync.hub.issuers import all_issuers
 from sync.jwk import jwk_thumbprint
 from sync.runner import sync_sources
@@ -96,17 +95,7 @@ def hub_db(tmp_path: Path) -> Path:
 @pytest.fixture()
 def station(hub_db: Path, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run `station hub ... --db HUB`: returns (exit code, stdout, stderr)."""
-    parser = argparse.ArgumentParser(prog="station")
-    parser.add_argument("--data-dir")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        args = parser.parse_args(["hub", *argv, "--db", str(hub_db)])
-        code = args.handler(args)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return hub_command(hub_db, capsys)
 
 
 def with_crl_version(issuer: ShcIssuer, version: int) -> dict:
