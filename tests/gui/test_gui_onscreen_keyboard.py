@@ -166,7 +166,7 @@ def test_in_laptop_mode_the_fields_take_the_physical_keyboard(start_station, dat
 def test_taps_anywhere_in_the_unlocked_panel_keep_it_open(start_station, data_dir, qtbot):
     running, panel = kiosk_panel(start_station, data_dir, qtbot)
     admin = running.window.admin
-    qtbot.wait(700)
+    qtbot.wait(1500)  # idle: the countdown runs down (a tap would start it again)
     before = admin.idle_left_ms
     tap(qtbot, panel.checkpoint)  # a child field, which opens the keyboard
     tap_keys(qtbot, panel.touch_input.keyboard, "a")
