@@ -27,6 +27,9 @@ from sync.hub.demo_population import populate_hub
 
 STATION_NAME = "demo-gate-1"
 CHECKPOINT = "demo-hospital-gate-1"
+#: Where the demo keeps the authority's private tracing key, under the demo folder.
+TRACING_KEY = Path("authority") / "tracing-key.pem"
+#: Where the demo's progress lines go (print, or a list in tests).
 Printer = Callable[[str], None]
 
 
@@ -40,10 +43,6 @@ class DemoBackend:
     station_base: Path
     world: DemoWorld
     authority_key: X25519PrivateKey
-
-    @property
-    def authority_key_path(self) -> Path:
-        return self.folder / "authority" / "tracing-key.pem"
 
 
 @contextlib.contextmanager
@@ -71,7 +70,7 @@ def demo_backend(
 def _authority(hub: Hub, folder: Path) -> X25519PrivateKey:
     """The health authority's tracing key: its public half seals every entry the station logs."""
     key = generate_authority_key()
-    path = folder / "authority" / "tracing-key.pem"
+    path = folder / TRACING_KEY
     path.parent.mkdir(parents=True, exist_ok=True)
     save_private_key(key, path)
     hub.set_sealing_key(SealingKey(key.public_key()))

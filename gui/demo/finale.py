@@ -9,17 +9,15 @@ with its own key (the station cannot open the identities it logged).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from gui.demo.tracker import DemoTracker, Judged
 from station.errors import StationError
-from sync.demo_backend import DemoBackend
+from sync.demo_backend import DemoBackend, Printer
 from sync.errors import SyncError
 from sync.hub.tracing import TraceRequest, TracingError
 from sync.upload.daemon import open_uploader
 
-Printer = Callable[[str], None]
 CASE_ID = "DEMO-CASE-1"
 
 

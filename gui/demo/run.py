@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from gui.demo.finale import finish
 from gui.demo.show import DemoScreen, run_app
 from gui.demo.tracker import DemoTracker
 from station.issuer.demo_world import DemoCredential
-from sync.demo_backend import DemoSetupError, demo_backend
-
-Printer = Callable[[str], None]
+from sync.demo_backend import DemoSetupError, Printer, demo_backend
 
 
 def run_demo(folder: Path, screen: DemoScreen, say: Printer = print) -> int:

@@ -11,14 +11,16 @@ arrive on worker threads, so every method takes the lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gui.values import Decision, ScanInput
 from station.issuer.demo_world import DemoCredential
 from station.model import Holder
 
-Printer = Callable[[str], None]
+if TYPE_CHECKING:
+    from sync.demo_backend import Printer
 
 
 @dataclass(frozen=True, slots=True)
