@@ -13,7 +13,10 @@ What is timed, and why:
 - a 64 KiB write + fsync in the data folder (what the disk check measures);
 - the doctor's conformance run (8 known answers drawn as QR images and read back, plus the
   vendored dgc-testdata files), `station --version` as a fresh process (the floor of a
-  restart after a crash), and `station doctor` end to end as a fresh process.
+  restart after a crash), and `station doctor` end to end as a fresh process;
+- `station run --kiosk` as a fresh process (offscreen, a folder of QR images as its camera)
+  from launch until it says READY=1 on a real NOTIFY_SOCKET: what a restart after a crash
+  costs on top of the unit's RestartSec (reliability plan T31).
 
 Run:  .venv/bin/python bench/bench_kiosk.py [--quick]
 It always exits 0: it is a measurement, not a test.
@@ -39,6 +42,7 @@ from station.adapters.gate import GateConfig, GpioGate, OutputPin
 from station.adapters.sd_notify import ServiceNotifier
 from station.cli.doctor_vectors import default_vectors, dgc_vectors, known_answers
 from station.entrylog.writer import EntryLog
+from station.issuer.qr_image import qr_png
 from station.model import Check
 from station.paths import log_db_path
 from station.time_floor import TimeGuard, apply_clock_policy
@@ -59,6 +63,7 @@ def main(argv: list[str] | None = None) -> None:
         rows += notify_rows(base, iterations, warmup)
         rows += fsync_rows(base, max(20, iterations // 20))
         rows += once_rows(base)
+        rows += kiosk_ready_rows(base)
     print(f"{'case':<46} {'median':>12} {'p95':>12}  unit")
     for name, median, p95, unit in rows:
         print(f"{name:<46} {median:>12.1f} {p95:>12.1f}  {unit}")
@@ -68,7 +73,8 @@ def main(argv: list[str] | None = None) -> None:
         f"assess {figures['TimeGuard.assess() (10k-entry log, warm)']:.0f} µs, "
         f"gate {figures['gate on_verdict(VALID) until relay pin on']:.0f} µs, "
         f"ping {figures['sd_notify WATCHDOG=1']:.0f} µs, "
-        f"doctor {figures['station doctor (fresh process)']:.2f} s"
+        f"doctor {figures['station doctor (fresh process)']:.2f} s, "
+        f"kiosk ready {figures[KIOSK_READY]:.2f} s"
     )
 
 
@@ -184,6 +190,41 @@ def once_rows(base: Path) -> list[tuple[str, float, float, str]]:
             runs.append(time.perf_counter() - started)
         rows.append((label, statistics.median(runs)))
     return [(name, seconds, seconds, "s") for name, seconds in rows]
+
+
+KIOSK_READY = "station run --kiosk: launch -> READY=1"
+
+
+def kiosk_ready_rows(base: Path) -> list[tuple[str, float, float, str]]:
+    """Median of 5 fresh kiosk launches until systemd would see READY=1 (the p95 column holds
+    the slowest of the 5)."""
+    frames = base / "kiosk-frames"
+    frames.mkdir()
+    (frames / "pass.png").write_bytes(qr_png("HC1:NOT-A-REAL-PASS"))
+    runs = []
+    for attempt in range(5):
+        address = str(base / f"notify-{attempt}")
+        receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        receiver.bind(address)
+        receiver.settimeout(60)
+        env = {
+            **os.environ,
+            "STATION_DATA_DIR": str(base / f"kiosk-{attempt}"),
+            "NOTIFY_SOCKET": address,
+            "QT_QPA_PLATFORM": "offscreen",
+        }
+        command = [str(STATION), "run", "--kiosk", "--no-sound", "--source", f"file:{frames}"]
+        started = time.perf_counter()
+        app = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            while not receiver.recv(4096).startswith(b"READY=1"):
+                pass
+            runs.append(time.perf_counter() - started)
+        finally:
+            app.terminate()
+            app.wait(timeout=30)
+            receiver.close()
+    return [(KIOSK_READY, statistics.median(runs), max(runs), "s")]
 
 
 def wait_until(condition: Callable[[], bool]) -> None:
