@@ -10,7 +10,9 @@ or `image_submitted` to the verify worker, and verdicts come back through
 
 The language button is for the person at the gate: when their verdict screen returns to
 scanning, the screen goes back to the station's default language (the `--lang` option or the
-admin panel's saved choice), which the button never changes. A verdict that arrives while the
+admin panel's saved choice), which the button never changes. A guest who switches language and
+leaves without scanning gets the same: after `GUEST_LANGUAGE_S` on the scan screen the default
+comes back. A verdict that arrives while the
 admin screen or manual entry is up is held and shown when it closes (`gui.held_verdict`).
 """
 
@@ -47,6 +49,8 @@ from gui.values import CameraStatus, DayCounts, Decision, ImageInput, ScanInput,
 from gui.verdict_screen import VerdictScreen
 
 STALL_S = 2.0
+#: How long a guest's language choice outlives them on an idle scan screen.
+GUEST_LANGUAGE_S = 30.0
 
 
 class StationWindow(QMainWindow):
@@ -89,6 +93,10 @@ class StationWindow(QMainWindow):
         self._watchdog.setInterval(250)
         self._watchdog.timeout.connect(self._check_stall)
         self._watchdog.start()
+        self.guest_language_timer = QTimer(self)
+        self.guest_language_timer.setSingleShot(True)
+        self.guest_language_timer.setInterval(int(GUEST_LANGUAGE_S * 1000))
+        self.guest_language_timer.timeout.connect(self._on_guest_language_idle)
         self.scan.show_direction(direction)
         self.scan.show_language(language)
         self._refresh_strip()
@@ -216,6 +224,18 @@ class StationWindow(QMainWindow):
     def toggle_language(self) -> None:
         """The language for the person at the gate only (never saved)."""
         self.set_language("en" if self.language == "vi" else "vi")
+        if self.language != self.default_language:
+            self.guest_language_timer.start()
+
+    def _on_guest_language_idle(self) -> None:
+        """Nobody scanned since the switch: the next person starts in the default language.
+        A verdict, manual entry or the admin panel on screen waits for its own return."""
+        if self.language == self.default_language:
+            return
+        if self.stack.currentWidget() is self.scan:
+            self.set_language(self.default_language)
+        else:
+            self.guest_language_timer.start()
 
     def set_default_language(self, language: str) -> None:
         self.default_language = language
@@ -226,6 +246,8 @@ class StationWindow(QMainWindow):
             self.set_default_language(options.language)
 
     def set_language(self, language: str) -> None:
+        if language == self.default_language:
+            self.guest_language_timer.stop()
         self.language = language
         self._switch_language(language)
         self.scan.show_language(language)

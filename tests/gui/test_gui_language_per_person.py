@@ -102,3 +102,42 @@ def test_the_command_line_language_is_the_default_for_the_session(
     running.wait_verdict()
     qtbot.mouseClick(window.verdict, Qt.MouseButton.LeftButton)
     wait_title(qtbot, window, ENGLISH_TITLE)
+
+
+def test_a_guest_who_leaves_without_scanning_leaves_the_default_behind(
+    start_station, qtbot
+) -> None:
+    running = start_station(language="")
+    window = running.window
+    window.guest_language_timer.setInterval(300)
+    window.scan.language.click()
+    wait_title(qtbot, window, ENGLISH_TITLE)
+    assert window.guest_language_timer.isActive()
+    wait_title(qtbot, window, VIETNAMESE_TITLE)
+    assert window.language == window.default_language == "vi"
+    assert not window.guest_language_timer.isActive()
+
+
+def test_the_idle_reset_waits_while_a_verdict_is_on_screen(start_station, demo_set, qtbot) -> None:
+    running = start_station(language="", verdict_seconds=60)
+    window = running.window
+    window.guest_language_timer.setInterval(200)
+    window.scan.language.click()
+    wait_title(qtbot, window, ENGLISH_TITLE)
+    window.submit_text(demo_pass(demo_set, "Test certificate").text, "paste")
+    running.wait_verdict()
+    qtbot.wait(600)  # the guest timer has fired at least twice behind the verdict
+    assert window.verdict.shown_texts()[1] == "VALID"
+    assert window.language == "en"
+    qtbot.mouseClick(window.verdict, Qt.MouseButton.LeftButton)
+    wait_title(qtbot, window, VIETNAMESE_TITLE)
+
+
+def test_switching_back_by_hand_stops_the_idle_reset(start_station, qtbot) -> None:
+    running = start_station(language="")
+    window = running.window
+    window.scan.language.click()
+    wait_title(qtbot, window, ENGLISH_TITLE)
+    window.scan.language.click()
+    wait_title(qtbot, window, VIETNAMESE_TITLE)
+    assert not window.guest_language_timer.isActive()
