@@ -6,18 +6,13 @@ The `hub`, `server` and `client` fixtures are the upstream; the hub under test i
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from hub_helpers import HubClient, hub_command
+from tls_certificates import make_authority, make_server_pair
 
 from station.issuer.pki import Signer
 from station.trust.certificate import load_trusted_certificate
@@ -186,44 +181,12 @@ def test_an_empty_upstream_is_refused_rather_than_emptying_the_hub(hub, signers,
     assert current(downstream) == before
 
 
-def _certificate(subject: str, key, issuer: str, signer, *, ca: bool) -> x509.Certificate:
-    now = datetime.now(UTC)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if not ca:
-        address = x509.IPAddress(ipaddress.ip_address("127.0.0.1"))
-        builder = builder.add_extension(x509.SubjectAlternativeName([address]), critical=False)
-    return builder.sign(signer, hashes.SHA256())
-
-
 def test_an_https_upstream_is_checked_against_the_given_ca(
     hub, signers, downstream, station, client, tmp_path
 ):
-    ca_key, leaf_key = (
-        ec.generate_private_key(ec.SECP256R1()),
-        ec.generate_private_key(ec.SECP256R1()),
-    )
-    ca = _certificate("Upstream CA", ca_key, "Upstream CA", ca_key, ca=True)
-    leaf = _certificate("upstream", leaf_key, "Upstream CA", ca_key, ca=False)
-    files = {name: tmp_path / name for name in ("ca.pem", "leaf.pem", "leaf.key")}
-    files["ca.pem"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    files["leaf.pem"].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    files["leaf.key"].write_bytes(
-        leaf_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    authority = make_authority(tmp_path, "Upstream")
+    leaf, leaf_key = make_server_pair(tmp_path, authority, "upstream", hosts=("127.0.0.1",))
+    files = {"ca.pem": authority.pem_path, "leaf.pem": leaf, "leaf.key": leaf_key}
     hub.add_dscs([signers[0].der])
     with HubServer(hub, tls_cert=files["leaf.pem"], tls_key=files["leaf.key"]) as tls:
         base = ("pull-dgca", tls.url, f"--token={client.token}", "--pin", hub.key_fingerprint())

@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sync_tls import make_authority, make_server_pair
+from tls_certificates import make_authority, make_server_pair
 
 from sync import errors
 from sync.http import BackendClient, HttpLimits, parse_retry_after

@@ -226,7 +226,7 @@ def test_a_station_clock_far_off_refuses_new_data_and_says_why(setup, shift, cod
 
 
 def test_sync_over_tls_to_the_pinned_authority_and_not_to_an_impostor(tmp_path):
-    from sync_tls import make_authority, make_server_pair
+    from tls_certificates import make_authority, make_server_pair
 
     hub = Hub(tmp_path / "hub.sqlite", HubConfig(kdf_memory_kib=8192, kdf_iterations=1))
     good, rogue = make_authority(tmp_path, "hub"), make_authority(tmp_path, "rogue")

@@ -1,4 +1,5 @@
-"""A throwaway TLS authority and server certificates for the sync tests (T15)."""
+"""A throwaway TLS authority and server certificates for the tests of HTTPS between stations,
+hubs and upstream services (T15)."""
 
 from __future__ import annotations
 
