@@ -28,9 +28,7 @@ Where the spec leaves room, we follow the reference (JavaScript) implementation,
 
 from __future__ import annotations
 
-import math
 import operator as _operator
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeAlias
@@ -43,6 +41,15 @@ from station.rules.certlogic_time import (
     parse_date_time,
     plus_time,
 )
+from station.rules.certlogic_values import (
+    MAX_SAFE_INTEGER,
+    as_integer,
+    contains_text,
+    describe_value,
+    strictly_equal,
+    truthiness,
+    uvci_fragment,
+)
 
 JsonValue: TypeAlias = "None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]"
 
@@ -51,12 +58,6 @@ MAX_DEPTH = 64
 #: Evaluation steps (nodes evaluated, array items searched, path fragments followed) allowed per
 #: `evaluate` call; a real rule set needs a few hundred per rule.
 MAX_STEPS = 200_000
-#: Largest integer a JavaScript number holds exactly; `+` must not produce anything bigger.
-MAX_SAFE_INTEGER = 2**53 - 1
-
-_UVCI_PREFIX = "URN:UVCI:"
-_UVCI_SEPARATORS = re.compile(r"[/#:]")
-_SHOWN_CHARS = 40
 
 
 class CertLogicError(StationError):
@@ -82,74 +83,6 @@ class _Budget:
 
 
 Handler: TypeAlias = Callable[[list[JsonValue], JsonValue, int, _Budget], JsonValue]
-
-
-def describe_value(value: object) -> str:
-    """A short, bounded rendering of `value` for messages (never a full dump of hostile data)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, DateTimeValue):
-        return f"date-time {value}"
-    if isinstance(value, str):
-        shown = value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "…"
-        return f'"{shown}"'
-    if isinstance(value, int):
-        return str(value) if value.bit_length() <= 64 else "a very large integer"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return str(int(value)) if value.is_integer() and abs(value) < 1e21 else repr(value)
-    if isinstance(value, list):
-        return f"an array of {len(value)} item(s)"
-    if isinstance(value, dict):
-        return f"an object with {len(value)} key(s)"
-    return f"a {type(value).__name__} (not a JSON value)"
-
-
-def as_integer(value: object) -> int | None:
-    """`value` as an integer if CertLogic counts it as one (booleans do not count), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
-def _truthiness(value: object) -> bool | None:
-    """True for truthy, False for falsy, None for the values the spec calls neither."""
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, DateTimeValue):
-        return None
-    if isinstance(value, str | list | dict):
-        return len(value) > 0
-    number = as_integer(value)
-    return None if number is None else number != 0
-
-
-def _is_plain_string(value: object) -> bool:
-    return isinstance(value, str) and not isinstance(value, DateTimeValue)
-
-
-def _strictly_equal(left: object, right: object) -> bool:
-    """JavaScript `===` on evaluated CertLogic values (see the module docstring)."""
-    if isinstance(left, bool) or isinstance(right, bool) or left is None or right is None:
-        return left is right
-    if isinstance(left, DateTimeValue) or isinstance(right, DateTimeValue):
-        return left is right
-    if isinstance(left, str) and isinstance(right, str):
-        return left == right
-    if isinstance(left, int | float) and isinstance(right, int | float):
-        return left == right
-    return left is right
 
 
 def _eval(expr: JsonValue, data: JsonValue, depth: int, budget: _Budget) -> JsonValue:
@@ -231,7 +164,7 @@ def _require_operands(args: list[JsonValue], count: int, operator: str) -> None:
 def _op_if(args: list[JsonValue], data: JsonValue, depth: int, budget: _Budget) -> JsonValue:
     _require_operands(args, 3, "if")
     guard = _eval(args[0], data, depth, budget)
-    truth = _truthiness(guard)
+    truth = truthiness(guard)
     if truth is None:
         raise CertLogicError(
             f"if-guard evaluates to something neither truthy, nor falsy: {describe_value(guard)}"
@@ -245,7 +178,7 @@ def _op_and(args: list[JsonValue], data: JsonValue, depth: int, budget: _Budget)
     value: JsonValue = None
     for operand in args:
         value = _eval(operand, data, depth, budget)
-        truth = _truthiness(value)
+        truth = truthiness(value)
         if truth is None:
             raise CertLogicError(
                 f'operand of "and" is neither truthy, nor falsy: {describe_value(value)}'
@@ -261,7 +194,7 @@ def _negation(double: bool) -> Handler:
     def handler(args: list[JsonValue], data: JsonValue, depth: int, budget: _Budget) -> JsonValue:
         _require_operands(args, 1, name)
         value = _eval(args[0], data, depth, budget)
-        truth = _truthiness(value)
+        truth = truthiness(value)
         if truth is None:
             raise CertLogicError(
                 f"operand of {name} is neither truthy, nor falsy: {describe_value(value)}"
@@ -280,7 +213,7 @@ def _evaluated_pair(
 
 def _op_equal(args: list[JsonValue], data: JsonValue, depth: int, budget: _Budget) -> JsonValue:
     left, right = _evaluated_pair(args, data, depth, budget, "===")
-    return _strictly_equal(left, right)
+    return strictly_equal(left, right)
 
 
 def _op_in(args: list[JsonValue], data: JsonValue, depth: int, budget: _Budget) -> JsonValue:
@@ -291,26 +224,8 @@ def _op_in(args: list[JsonValue], data: JsonValue, depth: int, budget: _Budget) 
         )
     budget.spend(len(haystack))
     if type(needle) is str:
-        return _contains_text(needle, haystack)
-    return any(_strictly_equal(needle, item) for item in haystack)
-
-
-def _contains_text(needle: str, haystack: list[JsonValue]) -> bool:
-    """`in` for a plain-string needle, the value-set lookup most rules make, at C speed.
-
-    `list.index` finds items that are `==` to the needle; of those only a plain string is
-    strictly equal (a date-time with the same text is not), so the rare other hit is skipped.
-    """
-    start = 0
-    while True:
-        try:
-            start = haystack.index(needle, start)
-        except ValueError:
-            return False
-        item = haystack[start]
-        if isinstance(item, str) and not isinstance(item, DateTimeValue):
-            return True
-        start += 1
+        return contains_text(needle, haystack)
+    return any(strictly_equal(needle, item) for item in haystack)
 
 
 def _op_plus(args: list[JsonValue], data: JsonValue, depth: int, budget: _Budget) -> JsonValue:
@@ -444,14 +359,7 @@ def _op_extract_from_uvci(
             f'"UVCI" argument (#1) of "extractFromUVCI" must be a string or null, '
             f"not {describe_value(uvci)}"
         )
-    if index < 0:
-        return None
-    if uvci.startswith(_UVCI_PREFIX):
-        uvci = uvci[len(_UVCI_PREFIX) :]
-    if index > len(uvci):  # n characters hold at most n + 1 fragments; keeps maxsplit small
-        return None
-    fragments = _UVCI_SEPARATORS.split(uvci, maxsplit=index + 1)
-    return fragments[index] if index < len(fragments) else None
+    return uvci_fragment(uvci, index)
 
 
 _OPERATIONS: dict[str, Handler] = {

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from station.rules.certlogic import MAX_DEPTH, as_integer, describe_value
+from station.rules.certlogic import MAX_DEPTH
 from station.rules.certlogic_time import TIME_UNITS
+from station.rules.certlogic_values import as_integer, describe_value
 
 _INFIX = frozenset({"===", "in", "+", "and"})
 _COMPARISONS = frozenset({"<", ">", "<=", ">=", "after", "before", "not-after", "not-before"})
