@@ -109,7 +109,8 @@ def child(data_dir: Path, passes_file: Path) -> None:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from gui.app import AppConfig, Parts, build_station
+    from gui.app import build_station
+    from gui.app_config import AppConfig, Parts
     from station.issuer.qr_image import qr_gray
 
     app = QApplication(sys.argv[:1])

@@ -20,106 +20,28 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gui.admin import AdminScreen
 from gui.admin_pages import AdminPanel
-from gui.background import UPLOAD_INTERVAL_MS, BackgroundCall, StatusWorker, SyncWorker
+from gui.app_config import DEFAULT_SOURCE, AppConfig, Parts
+from gui.app_factories import camera_factory, clock_judge, real_recorder_factory, verifier_factory
+from gui.background import BackgroundCall, StatusWorker, SyncWorker
 from gui.camera import CameraWorker
-from gui.device import Device, Gate, Watchdog, load_device
+from gui.device import Watchdog, load_device
 from gui.i18n import Translations, qm_path
 from gui.main_window import StationWindow
 from gui.options import AppOptions, load_options, save_options
 from gui.pin import PinStore
 from gui.self_test import run_self_test
 from gui.sounds import SoundPlayer
-from gui.virtual_camera import FolderCamera
 from gui.wedge_input import WedgeInput
-from gui.workers import Recorder, VerifyWorker, start_in_thread, stop_thread
-from station.adapters.clock import SystemClock
-from station.cli.verifier_options import build_verifier
-from station.errors import ConfigError
-from station.model import VerificationResult
-from station.ports import FrameSource
-from station.scan.sources import SourceOptions, open_source
-from station.settings import load_settings
+from gui.workers import VerifyWorker, start_in_thread, stop_thread
 from station.verify.verifier import Verifier
 
-DEFAULT_SOURCE = "camera:0"
 LAPTOP_SIZE = (1280, 800)
-
-
-@dataclass(frozen=True, slots=True)
-class AppConfig:
-    base: Path
-    kiosk: bool = False
-    #: Frame source spec; "" = the one saved in the admin panel, else camera:0.
-    source: str = ""
-    language: str | None = None
-    size: tuple[int, int] | None = None
-    at: str | None = None
-    trust_cert: tuple[str, ...] = ()
-    profile: str | None = None
-    sound: bool | None = None
-    #: Sync and upload on their schedule (off for tests and benchmarks).
-    scheduled_sync: bool = True
-    #: Seconds between uploads of new entries (the demo uploads every few seconds).
-    upload_interval_s: float = UPLOAD_INTERVAL_MS / 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Parts:
-    """Replacements for the real frame source, verifier or recorder (tests, bench, screenshots)."""
-
-    open_source: Callable[[str], FrameSource] | None = None
-    make_verifier: Callable[[], Verifier] | None = None
-    make_recorder: Callable[[], Recorder | None] | None = None
-    log_available: bool | None = None
-    gate: Gate | None = None
-    judge_clock: Callable[[VerificationResult], VerificationResult] | None = None
-
-
-def open_station_source(spec: str, options: SourceOptions | None = None) -> FrameSource:
-    """A frame source by spec; `file:<folder>` plays a folder of QR images as a camera."""
-    kind, _, target = spec.partition(":")
-    if kind == "file" and Path(target).is_dir():
-        return FolderCamera(target)
-    return open_source(spec, options or SourceOptions())
-
-
-def real_recorder_factory(base: Path) -> Callable[[], Recorder | None] | None:
-    """The entry log's recorder, or None on an install without it."""
-    try:
-        from station.entry_recorder import EntryRecorder
-    except ImportError:
-        return None
-    return lambda: EntryRecorder(base, SystemClock())
-
-
-def clock_judge(config: AppConfig) -> Callable[[VerificationResult], VerificationResult] | None:
-    """The station's clock policy on each verdict (`station.time_floor`: below the time floor
-    or after a jump, no VALID verdict); none when replaying a past time with `--at`."""
-    if config.at:
-        return None
-    try:
-        from station.time_floor import TimeGuard, apply_clock_policy
-    except ImportError:
-        return None
-    guard = TimeGuard(config.base)
-    return lambda result: apply_clock_policy(result, guard.assess())
-
-
-def verifier_factory(config: AppConfig) -> Callable[[], Verifier]:
-    args = argparse.Namespace(
-        at=config.at,
-        trust_cert=list(config.trust_cert),
-        profile=config.profile,
-        data_dir=str(config.base),
-    )
-    return functools.partial(build_verifier, args)
 
 
 @dataclass
@@ -214,8 +136,9 @@ class Station:
             self.calls.finished.disconnect()
 
 
-def build_station(config: AppConfig, parts: Parts = Parts()) -> Station:
+def build_station(config: AppConfig, parts: Parts | None = None) -> Station:
     """Make the workers and the window and connect them (nothing runs until `start`)."""
+    parts = parts or Parts()
     app = QApplication.instance()
     assert isinstance(app, QApplication), "create the QApplication first"
     options = load_options(config.base)
@@ -264,38 +187,12 @@ def build_station(config: AppConfig, parts: Parts = Parts()) -> Station:
         ),
         translations=translations,
         wedge=WedgeInput(window),
-        make_camera=_camera_factory(config, parts, device, next_serial),
+        make_camera=camera_factory(config, parts, device, next_serial),
         make_verifier=make_verifier,
         source=source,
     )
     _connect(station, panel, sound)
     return station
-
-
-def _camera_factory(
-    config: AppConfig, parts: Parts, device: Device, next_serial: Callable[[], int]
-) -> Callable[[str], CameraWorker]:
-    """Camera workers for a source spec: the hardware file's size and frame rate apply to the
-    camera it names; the decode budget is the station's `scan_budget_ms` setting."""
-    budget_s = _settings_budget(config.base)
-
-    def open_configured(spec: str) -> FrameSource:
-        same = spec == device.camera_source
-        return open_station_source(spec, device.camera_options if same else None)
-
-    opener = parts.open_source or open_configured
-
-    def make_camera(spec: str) -> CameraWorker:
-        return CameraWorker(lambda: opener(spec), next_serial=next_serial, budget_s=budget_s)
-
-    return make_camera
-
-
-def _settings_budget(base: Path) -> float:
-    try:
-        return load_settings(base).scan_budget_ms / 1000
-    except ConfigError:
-        return 0.04
 
 
 def _connect(station: Station, panel: AdminPanel, sound: SoundPlayer) -> None:

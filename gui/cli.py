@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     base = data_dir(args.data_dir)
     if args.set_pin:
         return _set_pin(base)
-    from gui.app import AppConfig
     from gui.app import run as run_app
+    from gui.app_config import AppConfig
     from gui.theme import parse_size
 
     try:

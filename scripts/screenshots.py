@@ -29,7 +29,9 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from gui.app import AppConfig, Parts, Station, build_station, real_recorder_factory
+from gui.app import Station, build_station
+from gui.app_config import AppConfig, Parts
+from gui.app_factories import real_recorder_factory
 from gui.demo_data import DemoStation, trust_demo_authority
 from gui.pin import PinStore
 from gui.virtual_camera import scene

@@ -19,7 +19,8 @@ from pathlib import Path
 from PySide6.QtCore import QMessageLogContext, Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from gui.app import AppConfig, Parts, Station, build_station, quit_on_signals
+from gui.app import Station, build_station, quit_on_signals
+from gui.app_config import AppConfig, Parts
 from gui.camera import CameraWorker
 from gui.demo.tracker import DemoTracker
 from gui.virtual_camera import FolderCamera

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from gui_helpers import RunningStation, blank_camera
 
-from gui.app import AppConfig, Parts, Station, build_station
+from gui.app import Station, build_station
+from gui.app_config import AppConfig, Parts
 from gui.demo_data import DemoStation, trust_demo_authority, write_qr_images
 from station.issuer.demo_set import DemoPass
 from station.paths import trust_db_path

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gui_helpers import RecordingGate, demo_pass
 
-from gui.app import Parts
+from gui.app_config import Parts
 from gui.presenters import Outcome
 from station.adapters.clock import SystemClock
 from station.entry_recorder import EntryRecorder

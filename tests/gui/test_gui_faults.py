@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from gui_helpers import FullDiskRecorder, RecordingGate, demo_pass
 
-from gui.app import Parts
+from gui.app_config import Parts
 from gui.presenters import Outcome
 from station.adapters.clock import FixedClock
 from station.errors import StationError

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gui_helpers import WAIT_MS, RecordingGate, demo_pass, set_pin
 
-from gui.app import Parts
+from gui.app_config import Parts
 from gui.presenters import Outcome
 from gui.values import ScanInput
 from gui.widgets import TouchButton

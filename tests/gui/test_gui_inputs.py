@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from gui.app import Parts
+from gui.app_config import Parts
 from gui.demo_data import write_qr_images
 from gui.presenters import Outcome
 from gui.wedge_input import WedgeInput

@@ -7,7 +7,7 @@ import threading
 from gui_helpers import demo_pass
 from PySide6.QtCore import Qt
 
-from gui.app import Parts
+from gui.app_config import Parts
 from gui.presenters import Outcome
 from gui.virtual_camera import FolderCamera
 
