@@ -4,7 +4,7 @@ An event filter on the application sees every key press that is not meant for a 
 (the admin panel's fields keep their keys), feeds its character to the station's
 `WedgeBurstDetector` with the time it arrived, and emits a scan when a burst ends in Enter.
 A person typing is told apart by the gaps between keys and ignored. A scanner typing US
-keycodes on a German or French host layout is repaired (`station.scan.wedge`).
+keycodes on a German or French host layout is repaired (`station.scan.wedge_layout`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QTextEdit
 
-from station.scan.wedge import WedgeBurstDetector, detect_layout, remap_layout
+from station.scan.wedge import WedgeBurstDetector
+from station.scan.wedge_layout import detect_layout, remap_layout
 
 POLL_MS = 50
 TEXT_FIELDS = (QLineEdit, QTextEdit, QAbstractSpinBox, QComboBox)

@@ -31,7 +31,8 @@ from station.scan.loop import (
     StateChange,
 )
 from station.scan.sources import SPEC_FORMS, SourceOptions, open_source
-from station.scan.wedge import LAYOUTS, WedgeBurstDetector, detect_layout, remap_layout
+from station.scan.wedge import WedgeBurstDetector
+from station.scan.wedge_layout import LAYOUTS, detect_layout, remap_layout
 from station.settings import load_settings
 from station.verify.verifier import Verifier
 

@@ -13,10 +13,10 @@ import pytest
 
 from station.codec.base45 import ALPHABET as BASE45_ALPHABET
 from station.codec.base45 import encode_base45
-from station.scan.wedge import (
+from station.scan.wedge import WedgeBurstDetector
+from station.scan.wedge_layout import (
     COVERED_CHARACTERS,
     LAYOUTS,
-    WedgeBurstDetector,
     detect_layout,
     remap_layout,
     unrecoverable,
