@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +26,7 @@ def base64_bytes(value: Any, what: str, *, length: int | None = None) -> bytes:
     """Standard base64 (strict alphabet), optionally of an exact decoded length."""
     try:
         raw = base64.b64decode(str(value), validate=True)
-    except binascii.Error as exc:
+    except ValueError as exc:  # binascii.Error, or ValueError for a non-ASCII character
         raise DataInvalid(f"{what} is not base64") from exc
     if length is not None and len(raw) != length:
         raise DataInvalid(f"{what} is not {length} bytes")

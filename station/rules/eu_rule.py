@@ -201,9 +201,22 @@ def _content_problems(document: dict[str, Any]) -> list[str]:
         problems.append("ValidFrom/ValidTo: not a real date and time")
     elif valid_from >= valid_to:
         problems.append("ValidFrom: must be earlier than ValidTo")
-    if parse_version(document["EngineVersion"])[0] <= ENGINE_VERSION[0]:
+    versions = _version_problems(document)
+    problems += versions
+    if not versions and parse_version(document["EngineVersion"])[0] <= ENGINE_VERSION[0]:
         problems += [f"Logic: {message}" for message in validate(document["Logic"])]
     return problems[:MAX_PROBLEMS]
+
+
+def _version_problems(document: dict[str, Any]) -> list[str]:
+    """The schema's pattern allows any number of digits; the station reads at most nine."""
+    problems = []
+    for key in ("Version", "SchemaVersion", "EngineVersion"):
+        try:
+            parse_version(document[key])
+        except ValueError:
+            problems.append(f"{key}: {document[key][:20]!r} is not a version of 1-9 digit parts")
+    return problems
 
 
 def rule_problems(document: object) -> list[str]:

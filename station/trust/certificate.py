@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
@@ -54,7 +55,8 @@ def load_trusted_certificate(der: bytes) -> TrustedCertificate:
     try:
         fields = parse_certificate_fields(der)
         key = load_der_public_key(fields.spki_der)
-    except (DerError, ValueError, UnicodeDecodeError) as exc:
+    except (DerError, ValueError, UnicodeDecodeError, UnsupportedAlgorithm) as exc:
+        # UnsupportedAlgorithm: a key type or curve cryptography does not know (not a ValueError)
         raise TrustImportError(f"not a usable certificate: {exc}") from None
     if not isinstance(key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
         raise TrustImportError(f"unsupported key type {type(key).__name__}")

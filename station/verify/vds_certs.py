@@ -63,6 +63,20 @@ def load_certificate(der: bytes) -> Certificate:
     return loaded
 
 
+#: What cryptography raises for a damaged certificate, besides ValueError: TypeError from its lazy
+#: Name parsing (a BIT STRING attribute other than x500UniqueIdentifier), and exceptions of its
+#: own that are not ValueErrors (an unknown version, an extension given twice, an unknown
+#: general-name type, an unknown key type or curve).
+_UNREADABLE = (
+    ValueError,
+    TypeError,
+    UnsupportedAlgorithm,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _load(der: bytes) -> Certificate | str:
     """The parsed certificate, or why it is unusable (cached either way)."""
@@ -70,7 +84,7 @@ def _load(der: bytes) -> Certificate | str:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # e.g. a negative serial: refused, not tolerated
             return _read(der, x509.load_der_x509_certificate(der))
-    except (ValueError, UnsupportedAlgorithm, Warning) as exc:
+    except (*_UNREADABLE, Warning) as exc:
         return f"not a readable certificate ({type(exc).__name__})"
 
 
