@@ -56,3 +56,14 @@ screenshots: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The virtual-machine check (scripts/vm/, firmware_notes/README.md "What was tested where"):
+# boots Debian 12 in qemu, installs the station as firmware_notes says and checks the webcam
+# path, the units under systemd, the doctor and the LUKS partition. Needs root and qemu;
+# takes 15 min to over an hour; never part of `make test`.
+VM_CACHE ?= $(or $(STATION_VM_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/checkpoint-station-vm)
+.PHONY: test-vm
+test-vm: setup
+	-$(BIN)/python scripts/vm/run_vm_check.py
+	STATION_VM_TESTS=1 STATION_VM_RESULTS=$(VM_CACHE)/runs/latest/results \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:randomly tests/vm

@@ -82,6 +82,18 @@ render() {  # render UNIT_NAME TARGET_DIR
       "$here/systemd/station-$1.service" > "$2/station-$1.service"
 }
 
+# The kiosk unit names the Pi's groups (video render gpio input); a laptop or another board
+# has no "gpio" group, and systemd refuses to start a unit naming a group that does not exist
+# (status 216/GROUP), so the installed unit keeps only the groups this device has.
+keep_existing_groups() {  # keep_existing_groups UNIT_FILE
+  local line group kept=()
+  line=$(grep '^SupplementaryGroups=' "$1") || return 0
+  for group in ${line#SupplementaryGroups=}; do
+    if getent group "$group" >/dev/null; then kept+=("$group"); fi
+  done
+  sed -i "s|^SupplementaryGroups=.*|SupplementaryGroups=${kept[*]}|" "$1"
+}
+
 verify_units() {  # verify DIR
   if command -v systemd-analyze >/dev/null; then
     local files=()
@@ -122,7 +134,10 @@ install -d -m 0700 -o "$USER_NAME" -g "$(id -gn "$USER_NAME")" \
 
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
-for unit in $UNITS; do render "$unit" "$staging"; done
+for unit in $UNITS; do
+  render "$unit" "$staging"
+  keep_existing_groups "$staging/station-$unit.service"
+done
 verify_units "$staging"
 install -m 0644 "$staging"/station-*.service "$SYSTEMD_DIR"/
 install -d -m 0755 "$JOURNALD_DIR"
