@@ -54,6 +54,16 @@ bench: setup
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
 
+# Coverage-guided fuzzing (reliability plan T36, fuzz/README.md): every harness for 180 s, two
+# at a time; FUZZ_SECONDS=3600 for the nightly budget. Needs the fuzz extra (atheris).
+.PHONY: fuzz fuzz-coverage
+fuzz: setup
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	$(BIN)/python -m fuzz.run --seconds $(or $(FUZZ_SECONDS),180)
+
+fuzz-coverage: setup
+	$(BIN)/python -m fuzz.corpus_coverage
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
