@@ -288,9 +288,11 @@ def run(args: argparse.Namespace, config: AppConfig) -> int:
 
 def quit_on_signals(app: QObject) -> None:
     """SIGINT and SIGTERM close the app cleanly (Python runs handlers between Qt events, so a
-    short timer gives it the chance)."""
+    short timer gives it the chance). The quit is posted, not called: a signal that arrives
+    before the event loop starts (systemd stopping a kiosk that has just said READY) would
+    otherwise be lost, since `quit()` does nothing while no loop runs."""
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: QApplication.quit())
+        signal.signal(number, lambda *_: QTimer.singleShot(0, QApplication.quit))
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(250)
