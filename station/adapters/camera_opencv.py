@@ -15,11 +15,18 @@ import cv2
 
 from station.scan.frames import Frame, RetrySchedule, SignalMonitor, SourceState
 
+#: OpenCV's LOG_LEVEL_SILENT (the same value in 4.x and 5.x).
+OPENCV_LOG_LEVEL_SILENT = 0
+
 
 def quiet_opencv_log() -> None:
-    """Silence OpenCV's per-attempt warnings; a kiosk retrying a missing camera would flood
+    """Silence OpenCV's per-attempt messages; a kiosk retrying a missing camera would flood
     the journal with them, and the source's state already says what is wrong."""
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    # Silent rather than errors only: OpenCV 4.x logs a missing camera index at ERROR level
+    # (its Orbbec backend). 5.x has setLogLevel in cv2.utils.logging only, 4.x (a Pi with
+    # apt's NumPy 1, see firmware_notes/constraints-pi.txt) at the top level only.
+    logging = getattr(cv2.utils, "logging", cv2)
+    logging.setLogLevel(OPENCV_LOG_LEVEL_SILENT)
 
 
 #: Consecutive failed grabs after which the device is considered gone and is reopened.

@@ -43,7 +43,10 @@ def _module_contrast(scene: Scene, pitch: float, blur_scale: float = 1.0) -> flo
 def _bessel_j1(x: float) -> float:
     """J1(x) from its integral form (NumPy has no Bessel J; precision here is plenty)."""
     tau = np.linspace(0.0, math.pi, 257)
-    return float(np.trapezoid(np.cos(tau - x * np.sin(tau)), tau) / math.pi)
+    values = np.cos(tau - x * np.sin(tau))
+    # The trapezoid rule written out: np.trapezoid is NumPy 2 only, and np.trapz warns there.
+    integral = np.sum(np.diff(tau) * (values[1:] + values[:-1]) / 2.0)
+    return float(integral / math.pi)
 
 
 def _limit_blur(scene: Scene, pitch: float) -> None:
