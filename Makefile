@@ -54,6 +54,15 @@ bench: setup
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
 
+# The suite with the library versions a bookworm Pi gets (NumPy 1.24, OpenCV 4.11, PySide6
+# 6.8.0.2), and on Debian 12 arm64 under qemu-user (root; firmware_notes/install.md "Checked").
+.PHONY: test-pi-versions check-arm64
+test-pi-versions: setup
+	./scripts/pi_versions.sh
+
+check-arm64: setup
+	./scripts/arm64_check.sh
+
 # Coverage-guided fuzzing (reliability plan T36, fuzz/README.md): every harness for 180 s, two
 # at a time; FUZZ_SECONDS=3600 for the nightly budget. Needs the fuzz extra (atheris).
 .PHONY: fuzz fuzz-coverage
