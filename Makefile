@@ -71,6 +71,7 @@ fuzz: setup
 	$(BIN)/python -m fuzz.run --seconds $(or $(FUZZ_SECONDS),180)
 
 fuzz-coverage: setup
+	$(BIN)/pip install --quiet -e '.[fuzz]'
 	$(BIN)/python -m fuzz.corpus_coverage
 
 clean:

@@ -85,7 +85,7 @@ def _artifact_folder(options: list[str]) -> Path:
 def main(argv: list[str]) -> None:
     if len(argv) < 3:
         raise SystemExit("usage: python -m fuzz.engine HARNESS CORPUS_DIR [libFuzzer options]")
-    import atheris  # type: ignore[import-untyped]  # only here: harnesses import without it
+    import atheris  # only here: harnesses import without it
 
     name, corpus = argv[1], Path(argv[2])
     with atheris.instrument_imports(include=INSTRUMENTED):

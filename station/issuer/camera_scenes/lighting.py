@@ -103,8 +103,8 @@ def _glare_centre(
 
 
 def _ellipse_radius(
-    offset: NDArray[np.floating], a: float, b: float, angle: float
-) -> NDArray[np.floating]:
+    offset: NDArray[np.float64], a: float, b: float, angle: float
+) -> NDArray[np.float64]:
     c, s = math.cos(angle), math.sin(angle)
     along = (offset[..., 0] * c + offset[..., 1] * s) / a
     across = (-offset[..., 0] * s + offset[..., 1] * c) / b

@@ -8,13 +8,13 @@ from numpy.typing import NDArray
 from station.issuer.camera_scenes.arrays import FloatImage
 
 
-def encode_srgb(linear: NDArray[np.floating]) -> NDArray[np.float64]:
+def encode_srgb(linear: NDArray[np.float64]) -> NDArray[np.float64]:
     """Linear light (0..1) to the sRGB transfer curve (0..1)."""
     x = np.clip(np.asarray(linear, dtype=np.float64), 0.0, 1.0)
     return np.where(x <= 0.0031308, 12.92 * x, 1.055 * x ** (1 / 2.4) - 0.055)
 
 
-def decode_srgb(encoded: NDArray[np.floating]) -> NDArray[np.float64]:
+def decode_srgb(encoded: NDArray[np.float64]) -> NDArray[np.float64]:
     """sRGB values (0..1) back to linear light (0..1)."""
     x = np.clip(np.asarray(encoded, dtype=np.float64), 0.0, 1.0)
     return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
