@@ -4,17 +4,24 @@ keypad become the personal QR they stand for (no Qt here).
 The national personal QR (`SoGiayTo|HoTen|NgaySinh|LoaiDinhDanh|QID|EXT`, see
 `station.verify.vn_pccovid`) is what a person would otherwise show, so a typed ID number is
 verified through the same path and decided by the same national status list, and the log
-records it like any other national QR. The name field holds a fixed marker (the guard has the
-ID card in hand and the verdict screen says the number was typed).
+records it with its own format, `TYPED_ID_FORMAT`, so contact tracing can tell a number typed
+at the door from a QR the person showed. The name field holds a fixed marker (the guard has
+the ID card in hand and the verdict screen says the number was typed).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+
+from station.model import VerificationResult
 
 ID_LENGTHS = (9, 12)
 MANUAL_NAME = "NHAP TAY"
 MANUAL_QID = "MANUAL-ENTRY"
+#: The entry log's format for a typed ID number (the national personal QR is `vn_pccovid`).
+TYPED_ID_FORMAT = "vn_typed_id"
+PERSONAL_QR_FORMAT = "vn_pccovid"
 
 
 def id_number_ok(digits: str) -> bool:
@@ -43,3 +50,11 @@ def manual_entry_text(id_number: str, born: date) -> str:
     if not id_number_ok(id_number):
         raise ValueError("an ID number is 9 or 12 digits")
     return "|".join((id_number, MANUAL_NAME, born.isoformat(), "0", MANUAL_QID, ""))
+
+
+def as_typed(result: VerificationResult) -> VerificationResult:
+    """The verdict on a typed ID number, marked so: the entry logged for it names the typing,
+    not a personal QR. Anything else (the entry could not be parsed) is left as it is."""
+    if result.format != PERSONAL_QR_FORMAT:
+        return result
+    return replace(result, format=TYPED_ID_FORMAT)

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from gui.device import Gate, NoGate
+from gui.manual_entry import as_typed
 from gui.values import Decision, ImageInput, ScanInput
 from station.cli.requests import Request, RequestRunner
 from station.errors import StationError
@@ -101,7 +102,13 @@ class VerifyWorker(QObject):
     def on_scan(self, scan: ScanInput) -> None:
         if scan.kind in FILTERED_KINDS and not self._repeats.admit(scan.text, scan.seen_at):
             return
-        self._decide(scan.serial, scan.kind, scan.seen_at, lambda v: v.verify(scan.text))
+        typed = scan.kind == "manual"
+
+        def verify(verifier: Verifier) -> VerificationResult:
+            result = verifier.verify(scan.text)
+            return as_typed(result) if typed else result
+
+        self._decide(scan.serial, scan.kind, scan.seen_at, verify)
 
     @Slot(object)
     def on_image(self, image: ImageInput) -> None:

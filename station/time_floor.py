@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from station.adapters.clock import SystemClock
 from station.adapters.time_evidence import BootTime, current_boot
@@ -44,7 +44,9 @@ from station.adapters.time_floor_file import (
 )
 from station.clock_trust import AGREEMENT, TIME_FLOOR, system_ntp_synchronized
 from station.model import Check, VerificationResult
-from station.ports import Clock
+
+if TYPE_CHECKING:
+    from station.ports import Clock
 from station.reasons import Reason, Status
 
 ClockState = Literal["TRUSTED", "UNCONFIRMED", "BELOW_FLOOR", "JUMPED"]

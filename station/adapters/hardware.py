@@ -24,12 +24,16 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station.adapters.gate import GateConfig, OutputPin
 from station.errors import ConfigError, StationError
-from station.ports import FrameSource
-from station.scan.sources import SourceOptions, open_source
+
+if TYPE_CHECKING:  # the scan stack (NumPy, OpenCV) loads only when a camera is opened, so
+    # the kiosk unit's ExecStopPost (`station doctor --safe-state`) starts in a fraction of
+    # its TimeoutStopSec even on a slow or busy CPU
+    from station.ports import FrameSource
+    from station.scan.sources import SourceOptions
 
 HARDWARE_FILE = "hardware.toml"
 MAX_FILE_BYTES = 16 * 1024
@@ -45,6 +49,8 @@ class CameraConfig:
     fps: float = 15.0
 
     def options(self) -> SourceOptions:
+        from station.scan.sources import SourceOptions
+
         return SourceOptions(width=self.width, height=self.height, fps=self.fps)
 
 
@@ -78,6 +84,8 @@ def load_hardware(base: Path) -> HardwareConfig:
 
 def open_camera(config: HardwareConfig) -> FrameSource:
     """The configured camera as a frame source (opened lazily on its first read)."""
+    from station.scan.sources import open_source
+
     try:
         return open_source(config.camera.source, config.camera.options())
     except StationError as exc:

@@ -15,6 +15,7 @@ FORMAT_NAMES = {
     "vn_pccovid": "Vietnam personal QR (PC-Covid), identity only",
     "vn_cccd": "Vietnam chip ID card (CCCD) QR, identity only",
     "vn_bhyt": "Vietnam health-insurance card (BHYT) QR, identity only",
+    "vn_typed_id": "ID number typed at the station, identity only",
     "unknown": "Unrecognised code",
 }
 STATUS_WORDS = {

@@ -23,7 +23,12 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     init = add("authority-init", "create the authority's sealing key pair", run_authority_init)
     init.add_argument("--out", required=True, metavar="PRIVATE.pem", help="new private key file")
     set_key = add("authority-set-key", "publish a sealing key made elsewhere", run_set_key)
-    set_key.add_argument("--public-key-raw", required=True, metavar="BASE64URL")
+    set_key.add_argument(
+        "--public-key-raw",
+        required=True,
+        metavar="BASE64URL",
+        help="the key as --public-key-raw=KEY (a base64url key may begin with '-')",
+    )
     _add_trace(add("trace", "list the entries co-located with a case", run_trace))
     add("audit", "list every decryption", run_audit).add_argument("--case", help="only this case")
     add("alerts", "list log rollback and number-reuse alerts", run_alerts).add_argument(

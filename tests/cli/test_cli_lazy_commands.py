@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,24 @@ def test_a_malformed_option_is_reported_once(capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit):
         main(["--data-dir"])
     assert capsys.readouterr().err.count("expected one argument") == 1
+
+
+def test_the_safe_state_command_runs_without_the_scan_stack(tmp_path: Path) -> None:
+    """The kiosk unit's ExecStopPost must finish well inside TimeoutStopSec after every crash
+    or watchdog kill, on a Pi's CPU too: the gate's safe state loads no NumPy or OpenCV."""
+    argv = ["--data-dir", str(tmp_path), "doctor", "--safe-state"]
+    probe = (
+        "import sys\n"
+        "from station.cli.main import main\n"
+        f"code = main({argv!r})\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "no gate configured"
+    modules = set(done.stderr.split())
+    assert "station.adapters.gate" in modules
+    assert not modules & {"numpy", "cv2", "PySide6", "cryptography"}

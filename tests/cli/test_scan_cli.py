@@ -8,6 +8,7 @@ import os
 import pty
 import subprocess
 import sys
+import termios
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -79,6 +80,16 @@ def test_unreadable_video_is_a_usage_error(tmp_path: Path, people) -> None:  # t
     assert done.returncode == 2 and "broken.mp4" in done.stderr
 
 
+def wait_for_raw_mode(master: int, process: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Until the scanner has switched the terminal to raw mode: keys typed before that would be
+    taken by the line discipline, however long the interpreter takes to start."""
+    deadline = time.monotonic() + timeout
+    while termios.tcgetattr(master)[3] & termios.ICANON:
+        assert process.poll() is None, "the scanner exited before reading"
+        assert time.monotonic() < deadline, "the terminal never went to raw mode"
+        time.sleep(0.02)
+
+
 def test_wedge_scanner_in_a_terminal(people) -> None:  # type: ignore[no-untyped-def]
     _, chosen, trust = people
     master, slave = pty.openpty()
@@ -88,7 +99,7 @@ def test_wedge_scanner_in_a_terminal(people) -> None:  # type: ignore[no-untyped
     )
     os.close(slave)
     try:
-        time.sleep(2.0)  # the interpreter starts and switches the terminal to raw mode
+        wait_for_raw_mode(master, process)
         for char in "guard typing":  # a person at the keyboard: never a scan
             os.write(master, char.encode())
             time.sleep(0.08)

@@ -3,6 +3,8 @@ manual ID entry, and in laptop mode an image file, a drop and pasted text."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from gui_helpers import FakeFrameSource, demo_pass, qr_picture
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
@@ -12,6 +14,7 @@ from gui.app_config import Parts
 from gui.demo_data import write_qr_images
 from gui.presenters import Outcome
 from gui.wedge_input import WedgeInput
+from station.paths import log_db_path
 from station.scan.wedge import WedgeBurstDetector
 
 pytest_plugins = ["gui_fixtures"]
@@ -110,6 +113,21 @@ def test_manual_id_entry_checks_the_person_by_hand(start_station):
     shown = window.verdict.shown_texts()
     assert "Date of birth: 01/05/2003" in shown and "ID number entered by hand." in shown
     assert "NHAP TAY" not in " ".join(shown)
+
+
+def test_a_typed_id_is_logged_as_typed_and_a_scanned_one_as_a_personal_qr(start_station, data_dir):
+    """Contact tracing can tell a number typed at the door from a QR the person showed."""
+    running = start_station()
+    window = running.window
+    window.scan.manual.click()
+    window.manual.pad.press("079203000123=")
+    window.manual.pad.press("01052003=")
+    assert running.wait_verdict().outcome is Outcome.CHECK_MANUALLY
+    with running.qtbot.waitSignal(window.verdict.verdict_painted, timeout=10_000):
+        window.submit_text("079203000124|Nguyen Van A|2003-05-01|0|QID-1|", "wedge")
+    with sqlite3.connect(log_db_path(data_dir)) as log:
+        formats = [row[0] for row in log.execute("SELECT format FROM entries ORDER BY seq")]
+    assert formats == ["vn_typed_id", "vn_pccovid"]
 
 
 def test_a_camera_code_is_not_verified_while_the_admin_pad_is_open(

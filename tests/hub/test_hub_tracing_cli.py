@@ -76,11 +76,22 @@ def test_authority_init_writes_a_private_key_once_and_publishes_it(run, hub_file
 
 def test_authority_set_key_takes_a_raw_public_key(run, hub_file):
     public = SealingKey(generate_authority_key().public_key())
-    code, out, _ = run("authority-set-key", "--public-key-raw", b64url(public.raw()))
+    code, out, _ = run("authority-set-key", f"--public-key-raw={b64url(public.raw())}")
     assert code == 0 and public.id.hex() in out
     for bad in ("not base64 at all!", b64url(b"short"), base64.b64encode(bytes(33)).decode()):
-        code, _, err = run("authority-set-key", "--public-key-raw", bad)
+        code, _, err = run("authority-set-key", f"--public-key-raw={bad}")
         assert code == 2 and err.startswith("station hub:")
+
+
+def test_a_raw_key_that_begins_with_a_dash_is_taken(run, hub_file):
+    """One base64url key in 64 begins with '-': the documented `=` form passes it whole."""
+    public = next(
+        key
+        for key in (SealingKey(generate_authority_key().public_key()) for _ in range(5000))
+        if b64url(key.raw()).startswith("-")
+    )
+    code, out, _ = run("authority-set-key", f"--public-key-raw={b64url(public.raw())}")
+    assert code == 0 and public.id.hex() in out
 
 
 def test_trace_audit_alerts_log_health_and_purge_commands(run, tmp_path, hub, server, uploader):

@@ -110,7 +110,9 @@ def _bind(results: Results, run: Runner) -> bool:
         ],
         input=PASSPHRASE,
     )
-    enabled = run.ok(["systemctl", "enable", "clevis-luks-askpass.path"])
+    enabled = run.ok(["systemctl", "enable", "clevis-luks-askpass.path"]) and run.ok(
+        ["systemctl", "enable", "remote-cryptsetup.target"]
+    )
     listing = run.run(["clevis", "luks", "list", "-d", DISK]).stdout.strip()
     return results.step(
         "luks: clevis bound to tang",
