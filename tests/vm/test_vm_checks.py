@@ -147,6 +147,18 @@ def test_the_luks_data_partition_opens_at_boot_and_carries_the_services(
     )
 
 
+def test_an_update_and_a_rollback_with_update_sh(vm: dict[str, Any]) -> None:
+    for name in (
+        "update: update.sh stage (clone, venv, pip, conformance self-test)",
+        "update: update.sh switch, units on the new release",
+        "update: update.sh rollback",
+    ):
+        _passed(vm, name)
+    switched = _step(vm, "update: update.sh switch, units on the new release")
+    assert "current -> vm-update" in switched["detail"]
+
+
 def test_the_rtc_and_a_clock_jump(vm: dict[str, Any]) -> None:
     _passed(vm, "clock: RTC read with hwclock")
     _passed(vm, "clock: date -s +2 years is a jump, undoing it trusts again")
+    _passed(vm, "clock: no retention purge on the jumped clock")

@@ -5,8 +5,9 @@
 Phase 1 (first boot): install the station as firmware_notes describes, the loopback webcam
 and `station scan`, the units on systemd (start, kill -9, watchdog, safe state, analyze), the
 doctor, then the LUKS data partition; reboot. Phase 2 (second boot): the partition opened
-unattended and the services run on it; the clock checks; power off. Results go to
-`results.json` in the shared folder (see guest_common.Results); the host's driver reads it.
+unattended and the services run on it; an update and a rollback with deploy/update.sh; the
+clock checks; power off. Results go to `results.json` in the shared folder (see
+guest_common.Results); the host's driver reads it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import guest_doctor
 import guest_install
 import guest_luks
 import guest_services
+import guest_update
 from guest_common import STATE_DIR, Results, Runner
 
 PHASE_FILE = STATE_DIR / "phase"
@@ -94,7 +96,8 @@ def _phase_one(results: Results, run: Runner) -> bool:
 
 def _phase_two(results: Results, run: Runner) -> None:
     results.log(f"vm-check: second boot, {time.monotonic():.1f} s since the kernel started")
-    guest_luks.after_reboot(results, run)
+    if guest_luks.after_reboot(results, run):
+        guest_update.update_and_rollback(results, run)
     guest_clock.clock_checks(results, run)
 
 

@@ -48,6 +48,7 @@ def _jump(results: Results, run: Runner) -> None:
     confirmed = _clock_row(run, "--confirm-clock")
     run.run(["date", "-s", "+2 years"])
     jumped = _clock_row(run)
+    _no_purge_while_jumped(results, run)
     run.run(["date", "-s", "-2 years"])
     restored = _clock_row(run)
     run.run(["hwclock", "--hctosys"])
@@ -63,6 +64,35 @@ def _jump(results: Results, run: Runner) -> None:
         " -> ".join(states) + f"; jumped row: {jumped.get('result')} "
         f"{str(jumped.get('detail', ''))[:120]}",
     )
+
+
+def _no_purge_while_jumped(results: Results, run: Runner) -> None:
+    """Two years ahead every entry looks past retention: `station log purge` must refuse to
+    delete anything until the clock is trusted again (time-and-rtc.md, T17)."""
+    before = _queue(run)
+    purge = run.run(
+        [STATION, "--data-dir", str(DATA_DIR), "log", "purge"], user=USER, env=station_env()
+    )
+    after = _queue(run)
+    refused = purge.returncode == 1 and "purge skipped" in purge.stderr
+    results.step(
+        "clock: no retention purge on the jumped clock",
+        # the total, not each count: station-upload may send a pending entry meanwhile
+        refused and bool(before) and sum(before.values()) == sum(after.values()),
+        f"log purge exit {purge.returncode}: {purge.stderr.strip()[:80]}; "
+        f"queue before {before}, after {after}",
+    )
+
+
+def _queue(run: Runner) -> dict[str, int]:
+    """The entry log's pending and uploaded counts (empty when they cannot be read)."""
+    command = [STATION, "--data-dir", str(DATA_DIR), "log", "stats", "--json"]
+    done = run.run(command, user=USER, env=station_env(), quiet=True)
+    try:
+        queue = json.loads(done.stdout)["queue"]
+        return {key: int(queue[key]) for key in ("pending", "uploaded")}
+    except (ValueError, KeyError, TypeError):
+        return {}
 
 
 def _state(row: dict[str, object]) -> str:

@@ -101,9 +101,7 @@ def _release(run: Runner, version: str) -> tuple[bool, str]:
 
 def _venv(run: Runner, version: str) -> tuple[bool, str]:
     folder = str(PREFIX / "releases" / version)
-    env = {"PIP_CACHE_DIR": PIP_CACHE, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    if _trust_host_certificates(run):
-        env["PIP_CERT"] = "/etc/ssl/certs/ca-certificates.crt"
+    env = pip_env(run)
     steps = (
         ["python3", "-m", "venv", "--system-site-packages", ".venv"],
         [
@@ -131,6 +129,14 @@ def _venv(run: Runner, version: str) -> tuple[bool, str]:
         for p in json.loads(versions.stdout or "[]")
     }
     return True, ", ".join(f"{name} {found.get(name, '?')}" for name in sorted(wanted))
+
+
+def pip_env(run: Runner) -> dict[str, str]:
+    """pip's settings in the guest: the shared download cache, and the host's CAs if any."""
+    env = {"PIP_CACHE_DIR": PIP_CACHE, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    if _trust_host_certificates(run):
+        env["PIP_CERT"] = "/etc/ssl/certs/ca-certificates.crt"
+    return env
 
 
 def _trust_host_certificates(run: Runner) -> bool:

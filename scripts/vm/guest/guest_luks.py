@@ -121,8 +121,9 @@ def _bind(results: Results, run: Runner) -> bool:
     )
 
 
-def after_reboot(results: Results, run: Runner) -> None:
-    """Phase 2: unlocked at boot without a passphrase, mounted, the services running on it."""
+def after_reboot(results: Results, run: Runner) -> bool:
+    """Phase 2: unlocked at boot without a passphrase, mounted, the services running on it
+    (True when they do: the update check needs them)."""
     mounted = wait_until(_mounted, timeout=240, every=1)
     source = run.run(["findmnt", "-n", "-o", "SOURCE,FSTYPE,OPTIONS", str(DATA_DIR)]).stdout.strip()
     status = run.run(["cryptsetup", "status", NAME]).stdout
@@ -139,7 +140,7 @@ def after_reboot(results: Results, run: Runner) -> None:
         f"{source}; cipher {cipher.group(1) if cipher else '?'}; opened {at:.1f} s "
         "after the kernel started",
     )
-    _services_on_partition(results, run)
+    return _services_on_partition(results, run) and mounted is not None
 
 
 def _mounted() -> bool:
@@ -147,7 +148,7 @@ def _mounted() -> bool:
         return any(line.split()[1] == str(DATA_DIR) for line in mounts)
 
 
-def _services_on_partition(results: Results, run: Runner) -> None:
+def _services_on_partition(results: Results, run: Runner) -> bool:
     active = wait_until(
         lambda: (
             run.run(["systemctl", "is-active", *UNITS], quiet=True).stdout.split() == ["active"] * 3
@@ -158,7 +159,7 @@ def _services_on_partition(results: Results, run: Runner) -> None:
     states = run.run(["systemctl", "is-active", *UNITS]).stdout.split()
     sync = run.run([STATION, "--data-dir", str(DATA_DIR), "sync"], user=USER, env=station_env())
     enrolled = (DATA_DIR / "enrollment.json").exists()
-    results.step(
+    return results.step(
         "luks: services active on the encrypted data folder",
         active is not None and sync.returncode == 0 and enrolled,
         f"{' '.join(states)}; enrollment kept: {enrolled}; station sync exit {sync.returncode}",
