@@ -73,7 +73,9 @@ def prepare(results: Results, run: Runner) -> bool:
 
 def _move_data(results: Results, run: Runner) -> bool:
     """The station was installed and enrolled on the root file system: stop the services and
-    copy the data folder onto the partition, keeping owner and mode 0700."""
+    copy the data folder onto the partition, keeping owner and mode 0700. The partition is
+    closed again before the reboot: one left open by hand holds the shutdown forever (systemd
+    waits for the device to go, and no unit of its own opened it)."""
     script = f"""
         systemctl stop {" ".join(UNITS)}
         mkdir -p /mnt/newdata && mount /dev/mapper/{NAME} /mnt/newdata
@@ -81,6 +83,7 @@ def _move_data(results: Results, run: Runner) -> bool:
         chown {USER}: /mnt/newdata && chmod 0700 /mnt/newdata
         rm -rf /mnt/newdata/lost+found
         umount /mnt/newdata
+        cryptsetup close {NAME}
         echo '{CRYPTTAB.strip()}' >> /etc/crypttab
         echo '{FSTAB.strip()}' >> /etc/fstab
         systemctl daemon-reload

@@ -7,27 +7,26 @@ where the unit looks (on the Pi, lightdm's autologin starts labwc there).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
+import sqlite3
 import time
 from pathlib import Path
 
 from guest_common import (
     DATA_DIR,
-    STATION,
     UID,
     USER,
     Results,
     Runner,
-    station_env,
     unit_properties,
     wait_until,
     write_file,
 )
 
 UNITS = ("station-sync", "station-upload", "station-kiosk")
+HUB_DB = Path("/srv/vm-hub/hub.sqlite")
 SOCKET = Path(f"/run/user/{UID}/wayland-0")
 COMPOSITOR_UNIT = f"""[Unit]
 Description=Headless Wayland compositor (stands in for the Pi's autologin labwc session)
@@ -196,28 +195,38 @@ def analyze(results: Results, run: Runner) -> None:
 
 
 def uploads(results: Results, run: Runner) -> None:
-    """The entries the scan logged reach the hub through station-upload (interval 60 s)."""
+    """Everything the station had logged when this step began reaches the hub through
+    station-upload (a drain every 60 s): the hub comes to hold this station's highest sequence
+    number of that moment. The kiosk keeps logging the looping camera meanwhile, and uploaded
+    entries may be purged on the station, so the station's own counts would prove nothing."""
     started = time.monotonic()
-    counts: dict[str, int] = {}
+    target = _highest_seq(DATA_DIR / "log.sqlite")
+    seen: dict[str, int] = {}
 
-    def drained() -> bool:
-        done = run.run(
-            [STATION, "--data-dir", str(DATA_DIR), "log", "stats", "--json"],
-            user=USER,
-            env=station_env(),
-            quiet=True,
-        )
-        try:
-            counts.update(json.loads(done.stdout)["queue"])
-        except (ValueError, KeyError):
-            return False
-        return counts.get("pending") == 0 and counts.get("uploaded", 0) > 0
+    def arrived() -> bool:
+        seen["hub"] = _highest_seq(HUB_DB)
+        return target > 0 and seen["hub"] >= target
 
-    waited = wait_until(drained, timeout=150, every=5)
-    detail = f"pending {counts.get('pending')}, uploaded {counts.get('uploaded')}"
+    waited = wait_until(arrived, timeout=150, every=5)
     results.step(
         "upload: scanned entries reached the hub",
         waited is not None,
-        detail,
+        f"station's last entry when the step began: #{target}; the hub's highest: "
+        f"#{seen.get('hub', 0)}",
         time.monotonic() - started,
     )
+
+
+def _highest_seq(database: Path) -> int:
+    """The highest entry sequence number in a station log or a hub file (0 if unreadable)."""
+    try:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return 0
+    try:
+        value = connection.execute("SELECT max(seq) FROM entries").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        connection.close()
+    return int(value or 0)
