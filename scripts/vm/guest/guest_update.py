@@ -34,7 +34,7 @@ def update_and_rollback(results: Results, run: Runner) -> None:
     results.step(
         "update: update.sh stage (clone, venv, pip, conformance self-test)",
         staged.returncode == 0 and (PREFIX / "releases" / TAG / ".venv" / "bin").is_dir(),
-        _last_line(staged.stdout + staged.stderr),
+        _last_line(staged.stdout) or _last_line(staged.stderr),
         time.monotonic() - started,
     )
     if staged.returncode != 0:
