@@ -15,13 +15,14 @@ from dataclasses import replace
 from datetime import date
 
 from station.model import VerificationResult
+from station.verify.vn_pccovid import FORMAT as PERSONAL_QR_FORMAT
 
 ID_LENGTHS = (9, 12)
 MANUAL_NAME = "NHAP TAY"
 MANUAL_QID = "MANUAL-ENTRY"
-#: The entry log's format for a typed ID number (the national personal QR is `vn_pccovid`).
+#: The entry log's format for a typed ID number (the national personal QR's is
+#: `PERSONAL_QR_FORMAT`).
 TYPED_ID_FORMAT = "vn_typed_id"
-PERSONAL_QR_FORMAT = "vn_pccovid"
 
 
 def id_number_ok(digits: str) -> bool:

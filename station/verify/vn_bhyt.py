@@ -58,6 +58,8 @@ from station.verify.vn_text import (
 )
 
 LAYOUT = "bhyt"
+#: The result's format: what the entry log records for this kind of QR.
+FORMAT = "vn_bhyt"
 FIELD_COUNTS = (10, 15, 17)
 #: Shape that claims a text for this layout: card number, hex name, dd/mm/yyyy.
 SHAPE = re.compile(

@@ -28,6 +28,8 @@ from station.verify.vn_id import VnIdentity, citizen_id, old_id
 from station.verify.vn_text import free_text, past_date, person_name
 
 LAYOUT = "cccd"
+#: The result's format: what the entry log records for this kind of QR.
+FORMAT = "vn_cccd"
 FIELD_COUNTS = (7,)
 #: Shape that claims a text for this layout: 12 digits, then a short run of digits (the 9-digit
 #: old ID, or nothing; a damaged one is then refused with the reason rather than not recognised).

@@ -32,6 +32,8 @@ from station.verify.vn_id import VnIdentity, document_number
 from station.verify.vn_text import past_date, person_name
 
 LAYOUT = "pccovid"
+#: The result's format: what the entry log records for this kind of QR.
+FORMAT = "vn_pccovid"
 FIELD_COUNTS = (6,)
 #: Shape that claims a text for this layout: document (or nothing), name, ISO date, 0/1.
 SHAPE = re.compile(r"\A[^|]{0,20}\|[^|]{1,100}\|\d{4}-\d{2}-\d{2}\|[01]\|", re.ASCII)

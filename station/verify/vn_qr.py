@@ -54,9 +54,15 @@ class Layout:
 
 #: Most specific shape first: a CCCD line starts with 12 digits and a 9-digit (or empty) field.
 LAYOUTS: tuple[Layout, ...] = (
-    Layout("cccd", "vn_cccd", vn_cccd.SHAPE, vn_cccd.FIELD_COUNTS, vn_cccd.parse),
-    Layout("bhyt", "vn_bhyt", vn_bhyt.SHAPE, vn_bhyt.FIELD_COUNTS, vn_bhyt.parse),
-    Layout("pccovid", "vn_pccovid", vn_pccovid.SHAPE, vn_pccovid.FIELD_COUNTS, vn_pccovid.parse),
+    Layout(vn_cccd.LAYOUT, vn_cccd.FORMAT, vn_cccd.SHAPE, vn_cccd.FIELD_COUNTS, vn_cccd.parse),
+    Layout(vn_bhyt.LAYOUT, vn_bhyt.FORMAT, vn_bhyt.SHAPE, vn_bhyt.FIELD_COUNTS, vn_bhyt.parse),
+    Layout(
+        vn_pccovid.LAYOUT,
+        vn_pccovid.FORMAT,
+        vn_pccovid.SHAPE,
+        vn_pccovid.FIELD_COUNTS,
+        vn_pccovid.parse,
+    ),
 )
 FORMATS = tuple(layout.format for layout in LAYOUTS)
 
