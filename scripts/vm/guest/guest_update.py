@@ -56,16 +56,9 @@ def _repository(results: Results, run: Runner) -> bool:
     """A git repository holding the installed release's files, tagged TAG."""
     shutil.rmtree(REPOSITORY, ignore_errors=True)
     shutil.copytree(Path(CURRENT).resolve(), REPOSITORY, ignore=COPY_IGNORED, symlinks=True)
-    git = ["git", "-C", str(REPOSITORY), "-c", "user.name=vm", "-c", "user.email=vm@localhost"]
+    git = f"git -C {REPOSITORY} -c user.name=vm -c user.email=vm@localhost"
     done = run.shell(
-        " && ".join(
-            (
-                f"{' '.join(git)} init -q",
-                f"{' '.join(git)} add -A",
-                f"{' '.join(git)} commit -qm release",
-                f"{' '.join(git)} tag {TAG}",
-            )
-        )
+        f"{git} init -q && {git} add -A && {git} commit -qm release && {git} tag {TAG}"
     )
     return results.step("update: release repository tagged", done.returncode == 0, TAG)
 
